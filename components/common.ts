@@ -1,0 +1,69 @@
+/**
+ * Small pieces every component shares. Components import only this module and
+ * each other's *types*; they never reach into another component's resources.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Retention periods CloudWatch Logs accepts (days). Anything else fails at deploy time. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** `["subnets", 1, "cidr"]` → `subnets[1].cidr`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    "",
+  );
+}
+
+/**
+ * A problem found while normalizing a component's args, located by a path into
+ * those args. `message` reads as what was expected ("expected ...").
+ */
+export interface ArgProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Thrown by a component's normalize step. A `RunError` makes Pulumi print the
+ * message alone, without a stack trace from inside the component.
+ */
+export class InvalidArgsError extends pulumi.RunError {
+  constructor(component: string, problems: ArgProblem[]) {
+    super(
+      `Invalid arguments for ${component}:\n` +
+        problems.map((p) => `  - ${formatPath(p.path) || "(root)"}: ${p.message}`).join("\n"),
+    );
+    this.name = "InvalidArgsError";
+  }
+}
+
+/** An IAM policy document, serialized deterministically. */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]> | "*";
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * The account, partition and region the component's provider deploys to, for
+ * building ARNs and confused-deputy conditions.
+ */
+export function awsContext(parent: pulumi.Resource) {
+  const opts = { parent };
+  return {
+    accountId: aws.getCallerIdentityOutput({}, opts).accountId,
+    partition: aws.getPartitionOutput({}, opts).partition,
+    region: aws.getRegionOutput({}, opts).region,
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * The mock engine: runs the Pulumi program (index.ts) for one stack against
+ * Pulumi's mock monitor and records every resource the way the real engine
+ * receives it — URN, parent, provider, dependencies, property dependencies and
+ * serialized inputs. Used by `npm run plan` and by tests/harness.ts.
+ *
+ * It needs no Pulumi CLI, no provider plugin and no credentials: the program
+ * runs as a preview (`isDryRun()`), and the answers a provider would give are
+ * supplied by plan/mocks.ts.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { parse as parseYaml } from "yaml";
+import { PlanMocks } from "./mocks";
+import { JsonValue, toPlanJson } from "./serialize";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** The id the mock provider assigned; empty for components. */
+  id: string;
+  parent: string | null;
+  custom: boolean;
+  /** `<provider urn>::<provider id>`, or empty for components and default providers. */
+  provider: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** Plain JSON: secrets are "[secret]", values unknown at plan time "[unknown]". */
+  inputs: Record<string, JsonValue>;
+}
+
+export interface ProgramRun {
+  project: string;
+  stack: string;
+  resources: PlanResource[];
+  outputs: Record<string, JsonValue>;
+}
+
+/** Config overrides: a value replaces the key (objects are merged deeply); `undefined` removes it. */
+export type ConfigOverrides = Record<string, unknown>;
+
+export interface RunOptions {
+  stack: string;
+  /** Stack config file to read instead of `Pulumi.<stack>.yaml`. */
+  configFile?: string;
+  /** Applied on top of the stack file, e.g. to test a variant of `prod`. */
+  config?: ConfigOverrides;
+}
+
+/** Bad input to the engine itself: no such stack, an unreadable stack file. Exit status 2. */
+export class PlanInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanInputError";
+  }
+}
+
+interface ProjectFile {
+  name: string;
+  config?: Record<string, unknown>;
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PlanInputError(`cannot read ${path.relative(process.cwd(), file) || file}: ${(err as Error).message}`);
+  }
+}
+
+export function listStacks(projectDir = PROJECT_DIR): string[] {
+  return fs
+    .readdirSync(projectDir)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/**
+ * Project-level defaults (`Pulumi.yaml` `config:`), then the stack file, then
+ * overrides — the order the CLI applies. Secure values cannot be decrypted
+ * offline, so they become "[secret]" placeholders and their keys stay secret.
+ */
+function resolveConfig(project: ProjectFile, stackConfig: Record<string, unknown>, overrides: ConfigOverrides = {}) {
+  const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+  const merged: Record<string, unknown> = {};
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    const isDeclaration = declaration !== null && typeof declaration === "object";
+    const value = isDeclaration ? (declaration as { default?: unknown; value?: unknown }).value ?? (declaration as { default?: unknown }).default : declaration;
+    if (value !== undefined) merged[qualify(key)] = value;
+  }
+  for (const [key, value] of Object.entries(stackConfig)) merged[qualify(key)] = value;
+  for (const [key, value] of Object.entries(overrides)) {
+    const qualified = qualify(key);
+    if (value === undefined) delete merged[qualified];
+    else merged[qualified] = deepMerge(merged[qualified], value);
+  }
+
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(merged)) {
+    let secret = false;
+    const plain = replaceSecure(value, () => (secret = true));
+    if (secret) secretKeys.push(key);
+    values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+  }
+  return { values, secretKeys };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete out[key];
+    else out[key] = deepMerge(base[key], value);
+  }
+  return out;
+}
+
+function replaceSecure(value: unknown, onSecret: () => void): unknown {
+  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string") {
+    onSecret();
+    return "[secret]";
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, onSecret));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, onSecret)]));
+  return value;
+}
+
+/**
+ * Pulumi's MockMonitor, recording what the SDK sends it. The stock monitor
+ * hands its mocks only type, name and inputs; dependencies, parents and
+ * providers exist only on the registration request, so they are taken here.
+ */
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: PlanResource[] = [];
+  stackOutputs: Record<string, JsonValue> = {};
+  private stackUrn = "";
+
+  constructor(mocks: PlanMocks) {
+    super(mocks);
+    mocks.providerInputs = (ref) => this.recorded.find((r) => ref.startsWith(`${r.urn}::`))?.inputs;
+    // The engine qualifies a child's type with its parent's whole type chain,
+    // except under the root stack; the stock mock keeps only the last link.
+    (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = engineUrn;
+  }
+
+  async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent: string = req.getParent();
+    const urn = engineUrn(parent, type, name);
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      propertyDependencies[key] = [...deps.getUrnsList()].sort();
+    });
+    const record: PlanResource = {
+      urn,
+      type,
+      name,
+      id: "",
+      parent: parent || null,
+      custom: req.getCustom(),
+      provider: req.getProvider(),
+      dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
+      propertyDependencies,
+      inputs: toPlanJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, JsonValue>,
+    };
+    if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
+    this.recorded.push(record);
+    return super.registerResource(req, (err, response) => {
+      if (!err) record.id = response.getId();
+      callback(err, response);
+    });
+  }
+
+  registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
+    if (req.getUrn() === this.stackUrn) {
+      this.stackOutputs = toPlanJson(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, JsonValue>;
+    }
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+function engineUrn(parent: string, type: string, name: string): string {
+  let qualifiedType = type;
+  if (parent) {
+    const parentType = parent.split("::")[2];
+    if (parentType !== ROOT_STACK_TYPE) qualifiedType = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
+}
+
+// Runtime internals the SDK exports but leaves out of its typings.
+const { waitForRPCs } = settings as unknown as { waitForRPCs(): Promise<void> };
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+
+/**
+ * A program that throws leaves the same error rejected in several of the SDK's
+ * promises, some of which settle after the run has ended. Rejections during a
+ * run fail that run; late echoes of an error already reported are dropped;
+ * anything else is a real bug and still crashes the process.
+ */
+let activeRunFailures: unknown[] | undefined;
+const reportedFailures = new WeakSet<object>();
+process.on("unhandledRejection", (reason) => {
+  if (activeRunFailures) activeRunFailures.push(reason);
+  else if (!(reason !== null && typeof reason === "object" && reportedFailures.has(reason))) throw reason;
+});
+
+/** Only one program can run at a time: the Pulumi runtime keeps its state in globals. */
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the program for one stack. Resolves with every registered resource and
+ * the stack outputs; rejects with PlanInputError (bad stack or file), the
+ * program's StackConfigError (bad config), or whatever else the program threw.
+ */
+export function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const run = running.then(() => runExclusive(options));
+  running = run.catch(() => undefined);
+  return run;
+}
+
+async function runExclusive(options: RunOptions): Promise<ProgramRun> {
+  const projectDir = PROJECT_DIR;
+  const project = readYaml(path.join(projectDir, "Pulumi.yaml")) as ProjectFile;
+  const stackFile = options.configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
+    throw new PlanInputError(`"${options.stack}" is not a valid stack name (letters, digits, "-", "_", ".")`);
+  }
+  if (!fs.existsSync(stackFile)) {
+    const known = listStacks(projectDir);
+    throw new PlanInputError(
+      options.configFile
+        ? `config file ${options.configFile} does not exist`
+        : `no stack "${options.stack}": Pulumi.${options.stack}.yaml does not exist (stacks: ${known.join(", ")})`,
+    );
+  }
+  const stackYaml = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown> };
+  const { values, secretKeys } = resolveConfig(project, stackYaml.config ?? {}, options.config);
+
+  const mocks = new PlanMocks(values["aws:region"]);
+  const monitor = new RecordingMonitor(mocks);
+  settings.setMockOptions(monitor, project.name, options.stack, true);
+  // What pulumi.runtime.setMocks enables, minus transforms (the mock has no callback server).
+  Object.assign(getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+  });
+  pulumi.runtime.setAllConfig(values, secretKeys);
+
+  // index.ts does its work at load time, so each run loads it afresh.
+  const entry = require.resolve(path.join(projectDir, "index.ts"));
+  delete require.cache[entry];
+
+  const failures: unknown[] = [];
+  activeRunFailures = failures;
+  try {
+    await runInPulumiStack(async () => require(entry));
+    await waitForRPCs();
+    if (failures.length > 0) throw failures[0];
+    if (pulumi.log.hasErrors()) throw new Error("the program logged errors (see above)");
+  } catch (err) {
+    if (err !== null && typeof err === "object") reportedFailures.add(err);
+    // Let the failed program's in-flight registrations finish against its own
+    // monitor, not the next run's.
+    await waitForRPCs().catch(() => undefined);
+    throw err;
+  } finally {
+    activeRunFailures = undefined;
+  }
+
+  return { project: project.name, stack: options.stack, resources: monitor.recorded, outputs: monitor.stackOutputs };
+}

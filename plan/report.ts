@@ -1,0 +1,113 @@
+/**
+ * The offline plan document (contract: ../shared/DESIGN.md, "Offline plan")
+ * and its readable rendering.
+ */
+import type { PlanResource, ProgramRun } from "./engine";
+import type { JsonValue } from "./serialize";
+
+export type EnforcementLevel = "mandatory" | "advisory";
+
+export interface PolicyViolation {
+  policy: string;
+  level: EnforcementLevel;
+  /** The resource's URN, or null for a finding about the whole stack. */
+  urn: string | null;
+  message: string;
+}
+
+export interface PolicyReport {
+  /** The pack's name, or null when no pack is evaluated. */
+  pack: string | null;
+  violations: PolicyViolation[];
+  summary: Record<EnforcementLevel, number>;
+}
+
+export interface Plan {
+  project: string;
+  stack: string;
+  resources: PlanResource[];
+  outputs: Record<string, JsonValue>;
+  policy: PolicyReport;
+}
+
+export const NO_POLICY_PACK: PolicyReport = { pack: null, violations: [], summary: { mandatory: 0, advisory: 0 } };
+
+export function buildPlan(run: ProgramRun, policy: PolicyReport = NO_POLICY_PACK): Plan {
+  return { project: run.project, stack: run.stack, resources: run.resources, outputs: run.outputs, policy };
+}
+
+/** 0 when no mandatory policy is violated, 1 otherwise. */
+export function planExitCode(plan: Plan): 0 | 1 {
+  return plan.policy.summary.mandatory > 0 ? 1 : 0;
+}
+
+function physicalName(resource: PlanResource): string {
+  return resource.custom && resource.id && resource.id !== resource.name ? `  (${resource.id})` : "";
+}
+
+function renderTree(resources: PlanResource[]): string[] {
+  const children = new Map<string | null, PlanResource[]>();
+  for (const resource of resources) {
+    const siblings = children.get(resource.parent) ?? [];
+    siblings.push(resource);
+    children.set(resource.parent, siblings);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    const level = [...(children.get(parent) ?? [])].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    for (const resource of level) {
+      const below = countDescendants(resource.urn, children);
+      const suffix = resource.custom ? physicalName(resource) : below > 0 ? `  [${below} resources]` : "";
+      lines.push(`${"  ".repeat(depth)}${resource.type}  ${resource.name}${suffix}`);
+      walk(resource.urn, depth + 1);
+    }
+  };
+  walk(null, 1);
+  return lines;
+}
+
+function countDescendants(urn: string, children: Map<string | null, PlanResource[]>): number {
+  return (children.get(urn) ?? []).reduce((n, child) => n + 1 + countDescendants(child.urn, children), 0);
+}
+
+function renderOutputs(outputs: Record<string, JsonValue>): string[] {
+  const keys = Object.keys(outputs).sort();
+  if (keys.length === 0) return ["  (none)"];
+  return keys.map((key) => `  ${key}: ${JSON.stringify(outputs[key])}`);
+}
+
+function renderPolicy(policy: PolicyReport): string[] {
+  if (policy.pack === null) return ["  no policy pack evaluated"];
+  const lines = [`  pack ${policy.pack}: ${policy.summary.mandatory} mandatory, ${policy.summary.advisory} advisory violation(s)`];
+  const ordered = [...policy.violations].sort((a, b) => (a.level === b.level ? a.policy.localeCompare(b.policy) : a.level === "mandatory" ? -1 : 1));
+  for (const v of ordered) {
+    lines.push(`  [${v.level}] ${v.policy}${v.urn ? ` — ${v.urn.split("::").pop()}` : ""}`);
+    lines.push(`      ${v.message}`);
+  }
+  return lines;
+}
+
+export function formatPlan(plan: Plan): string {
+  const counts = new Map<string, number>();
+  for (const resource of plan.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+  const countLines = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([type, n]) => `  ${String(n).padStart(4)}  ${type}`);
+  return [
+    `Offline plan for ${plan.project}/${plan.stack} (mock engine: no cloud calls, no credentials)`,
+    "",
+    "Resources, by component:",
+    ...renderTree(plan.resources),
+    "",
+    "Counts by type:",
+    ...countLines,
+    `  ${String(plan.resources.length).padStart(4)}  total`,
+    "",
+    "Stack outputs:",
+    ...renderOutputs(plan.outputs),
+    "",
+    "Policy:",
+    ...renderPolicy(plan.policy),
+    "",
+  ].join("\n");
+}

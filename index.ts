@@ -12,11 +12,11 @@ const namePrefix = `${pulumi.getProject()}-${config.stack}`;
 
 // One explicit provider carries the region and the default tags to every
 // resource, so the plan (and the policy pack) can see them.
-const aws_ = new aws.Provider(`aws-${config.region}`, {
+const awsProvider = new aws.Provider(`aws-${config.region}`, {
   region: config.region as aws.Region,
   defaultTags: { tags: config.defaultTags },
 });
-const opts: pulumi.ComponentResourceOptions = { providers: [aws_] };
+const opts: pulumi.ComponentResourceOptions = { providers: [awsProvider] };
 
 const network = new Network(
   "network",

@@ -227,7 +227,9 @@ export class Network extends pulumi.ComponentResource {
         natGateways: { strategy: a.natGateways },
         tags: { Name: `${a.namePrefix}-vpc` },
       },
-      { parent: this },
+      // A remote component receives only the providers named in its own
+      // options, not those it would inherit from its parent.
+      { parent: this, providers: [this.getProvider("aws:ec2/vpc:Vpc")].filter((p) => p !== undefined) },
     );
   }
 

@@ -173,7 +173,8 @@ class RecordingMonitor extends MockMonitor {
       id: "",
       parent: parent || null,
       custom: req.getCustom(),
-      provider: req.getProvider(),
+      // A component's providers travel in a map; a custom resource has one reference.
+      provider: req.getProvider() || [...req.getProvidersMap().values()].join(","),
       dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
       propertyDependencies,
       inputs: toPlanJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, JsonValue>,

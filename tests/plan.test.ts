@@ -1,0 +1,181 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  specialOutputValueSig,
+  specialResourceSig,
+  specialSecretSig,
+  specialSigKey,
+  unknownValue,
+} from "@pulumi/pulumi/runtime/rpc";
+import { runProgram } from "../plan/engine";
+import { toPlanJson } from "../plan/serialize";
+import { runStack } from "./harness";
+
+const root = path.resolve(__dirname, "..");
+
+interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run plan -- <args>` the way a user would (minus npm's banner). */
+function plan(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("plan serialization", () => {
+  it("redacts secrets, marks unknowns and replaces resource references by URN", () => {
+    const urn = "urn:pulumi:dev::tms::aws:s3/bucket:Bucket::docs";
+    const serialized = {
+      password: { [specialSigKey]: specialSecretSig, value: "hunter2" },
+      nested: { list: [1, { [specialSigKey]: specialSecretSig, value: { deep: "x" } }] },
+      arn: unknownValue,
+      bucket: { [specialSigKey]: specialResourceSig, urn, id: "docs-123" },
+      known: { [specialSigKey]: specialOutputValueSig, value: "visible" },
+      secretOutput: { [specialSigKey]: specialOutputValueSig, value: "hidden", secret: true },
+      pending: { [specialSigKey]: specialOutputValueSig },
+    };
+    assert.deepEqual(toPlanJson(serialized), {
+      password: "[secret]",
+      nested: { list: [1, "[secret]"] },
+      arn: "[unknown]",
+      bucket: urn,
+      known: "visible",
+      secretOutput: "[secret]",
+      pending: "[unknown]",
+    });
+    assert.ok(!JSON.stringify(toPlanJson(serialized)).includes("hunter2"));
+  });
+});
+
+describe("mock engine", () => {
+  it("runs several stacks in one process without leaking state", async () => {
+    const [dev, prod, devAgain] = await Promise.all([runProgram({ stack: "dev" }), runProgram({ stack: "prod" }), runProgram({ stack: "dev" })]);
+    assert.ok(dev.resources.every((r) => r.urn.startsWith("urn:pulumi:dev::tms::")));
+    assert.ok(prod.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::tms::")));
+    assert.deepEqual(devAgain, dev);
+    assert.equal(new Set(dev.resources.map((r) => r.urn)).size, dev.resources.length, "URNs are unique");
+  });
+
+  it("recovers after a failed run", async () => {
+    await assert.rejects(runProgram({ stack: "dev", config: { "tms:network": { natGateways: "x" } } }));
+    const after = await runProgram({ stack: "dev" });
+    assert.equal(after.resources[0].type, "pulumi:pulumi:Stack");
+    assert.equal(after.resources[0].name, "tms-dev");
+  });
+
+  it("builds URNs as the engine does: type chains under components, none under the stack", async () => {
+    const run = await runStack("prod");
+    const network = run.find("tms:network:Network");
+    assert.equal(network.urn, "urn:pulumi:prod::tms::tms:network:Network::network");
+    assert.equal(network.parent, run.find("pulumi:pulumi:Stack").urn);
+    assert.equal(run.find("awsx:ec2:Vpc").urn, "urn:pulumi:prod::tms::tms:network:Network$awsx:ec2:Vpc::network-vpc");
+  });
+
+  it("records dependencies where the SDK registers the resource", async () => {
+    const run = await runStack("prod");
+    const flowLog = run.find("aws:ec2/flowLog:FlowLog");
+    const vpc = run.find("awsx:ec2:Vpc");
+    assert.deepEqual(flowLog.propertyDependencies.vpcId, [vpc.urn]);
+    assert.ok(flowLog.dependencies.includes(vpc.urn));
+  });
+
+  it("answers the invokes the program makes and fails loudly on others", async () => {
+    const { PlanMocks } = await import("../plan/mocks");
+    const mocks = new PlanMocks("ap-south-1");
+    assert.deepEqual(mocks.call({ token: "aws:index/getAvailabilityZones:getAvailabilityZones", inputs: {} } as any).names, [
+      "ap-south-1a",
+      "ap-south-1b",
+      "ap-south-1c",
+    ]);
+    assert.throws(() => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} } as any), /cannot answer the data source aws:ec2\/getAmi/);
+  });
+});
+
+describe("npm run plan", () => {
+  let prodJson: CliResult;
+  let devText: CliResult;
+  let missing: CliResult;
+  let badConfig: CliResult;
+  let noStack: CliResult;
+  const badFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-plan-")), "Pulumi.dev.yaml");
+
+  before(async function () {
+    this.timeout(120_000);
+    const dev = fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(badFile, dev.replace("natGateways: Single", "natGateways: Triple"));
+    [prodJson, devText, missing, badConfig, noStack] = await Promise.all([
+      plan("--stack", "prod", "--json"),
+      plan("--stack", "dev"),
+      plan("--stack", "nosuch"),
+      plan("--stack", "dev", "--config", badFile),
+      plan("--json"),
+    ]);
+  });
+
+  it("--json prints only the plan document, per the contract", () => {
+    assert.equal(prodJson.status, 0, prodJson.stderr);
+    const doc = JSON.parse(prodJson.stdout);
+    assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "policy"]);
+    assert.equal(doc.project, "tms");
+    assert.equal(doc.stack, "prod");
+    for (const resource of doc.resources) {
+      assert.deepEqual(Object.keys(resource), ["urn", "type", "name", "id", "parent", "custom", "provider", "dependencies", "propertyDependencies", "inputs"]);
+    }
+    assert.equal(doc.outputs.vpcId, "vpc-network-vpc");
+  });
+
+  it("shows one VPC with the nine reference subnets and a NAT per AZ in prod", () => {
+    const doc = JSON.parse(prodJson.stdout);
+    const vpcs = doc.resources.filter((r: any) => r.type === "awsx:ec2:Vpc");
+    assert.equal(vpcs.length, 1);
+    const cidrs = vpcs[0].inputs.subnetSpecs.flatMap((s: any) => s.cidrBlocks).sort();
+    assert.deepEqual(cidrs, [
+      "10.0.1.0/24", "10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24", "10.0.2.0/24",
+      "10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24", "10.0.3.0/24",
+    ]);
+    assert.deepEqual(vpcs[0].inputs.natGateways, { strategy: "OnePerAz" });
+  });
+
+  it("reports the policy section", () => {
+    const doc = JSON.parse(prodJson.stdout);
+    assert.deepEqual(Object.keys(doc.policy), ["pack", "violations", "summary"]);
+    assert.deepEqual(doc.policy.summary, { mandatory: 0, advisory: 0 });
+  });
+
+  it("prints a readable tree, counts by type and outputs without --json", () => {
+    assert.equal(devText.status, 0, devText.stderr);
+    assert.match(devText.stdout, /^Offline plan for tms\/dev/);
+    assert.match(devText.stdout, /tms:network:Network {2}network {2}\[\d+ resources\]/);
+    assert.match(devText.stdout, /Counts by type:\n(.*\n)*\s+3 {2}aws:ec2\/securityGroup:SecurityGroup/);
+    assert.match(devText.stdout, /Stack outputs:\n(.*\n)*\s+vpcId: "vpc-network-vpc"/);
+  });
+
+  it("exits 2 with a clear message for an unknown stack", () => {
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stdout, "");
+    assert.match(missing.stderr, /no stack "nosuch": Pulumi\.nosuch\.yaml does not exist \(stacks: dev, prod\)/);
+  });
+
+  it("exits 2 naming the key for a stack file with a bad value", () => {
+    assert.equal(badConfig.status, 2);
+    assert.match(badConfig.stderr, /tms:network\.natGateways: got "Triple"; expected one of "OnePerAz", "Single"/);
+    assert.ok(!badConfig.stderr.includes("    at "), "no stack trace");
+  });
+
+  it("exits 2 with usage when --stack is missing", () => {
+    assert.equal(noStack.status, 2);
+    assert.match(noStack.stderr, /--stack is required\nusage: npm run plan/);
+  });
+});

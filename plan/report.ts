@@ -76,13 +76,13 @@ function renderOutputs(outputs: Record<string, JsonValue>): string[] {
   return keys.map((key) => `  ${key}: ${JSON.stringify(outputs[key])}`);
 }
 
-function renderPolicy(policy: PolicyReport): string[] {
+export function renderPolicy(policy: PolicyReport): string[] {
   if (policy.pack === null) return ["  no policy pack evaluated"];
   const lines = [`  pack ${policy.pack}: ${policy.summary.mandatory} mandatory, ${policy.summary.advisory} advisory violation(s)`];
   const ordered = [...policy.violations].sort((a, b) => (a.level === b.level ? a.policy.localeCompare(b.policy) : a.level === "mandatory" ? -1 : 1));
   for (const v of ordered) {
     lines.push(`  [${v.level}] ${v.policy}${v.urn ? ` — ${v.urn.split("::").pop()}` : ""}`);
-    lines.push(`      ${v.message}`);
+    lines.push(...v.message.split("\n").map((line) => `      ${line}`));
   }
   return lines;
 }

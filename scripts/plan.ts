@@ -1,5 +1,5 @@
 /**
- * npm run plan -- --stack <name> [--json] [--config <file>]
+ * npm run plan -- --stack <name> [--json] [--config <file>] [--policy-config <file>]
  *
  * Runs the program for a stack against the mock engine and prints what
  * `pulumi up` would create. Exit status: 0 clean, 1 a mandatory policy is
@@ -7,9 +7,10 @@
  */
 import { parseArgs } from "util";
 import { PlanInputError, runProgram } from "../plan/engine";
+import { PolicyConfigError, checkStack } from "../policy/evaluate";
 import { buildPlan, formatPlan, planExitCode } from "../plan/report";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--json] [--config <stack config file>]";
+const USAGE = "usage: npm run plan -- --stack <name> [--json] [--config <stack config file>] [--policy-config <policy pack config file>]";
 
 function fail(status: number, message: string): never {
   process.stderr.write(`${message}\n`);
@@ -17,13 +18,14 @@ function fail(status: number, message: string): never {
 }
 
 async function main(): Promise<number> {
-  let values: { stack?: string; json?: boolean; config?: string; help?: boolean };
+  let values: { stack?: string; json?: boolean; config?: string; "policy-config"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         stack: { type: "string", short: "s" },
         json: { type: "boolean", default: false },
         config: { type: "string" },
+        "policy-config": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -49,7 +51,14 @@ async function main(): Promise<number> {
     if (error instanceof PlanInputError || error.name === "StackConfigError") fail(2, error.message);
     fail(3, `the program failed for stack "${values.stack}":\n${error.stack ?? error.message}`);
   }
-  const plan = buildPlan(run);
+  let policy;
+  try {
+    policy = await checkStack(run.resources, values.stack, values["policy-config"]);
+  } catch (err) {
+    if (err instanceof PolicyConfigError) fail(2, err.message);
+    throw err;
+  }
+  const plan = buildPlan(run, policy);
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return planExitCode(plan);
 }

@@ -4,18 +4,18 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Database } from "./components/database";
 import { Network } from "./components/network";
+import { DocumentStore } from "./components/storage";
 import { loadStackConfig } from "./config";
 
 const config = loadStackConfig();
 const namePrefix = `${pulumi.getProject()}-${config.stack}`;
 
-// One explicit provider carries the region and the default tags to every
-// resource, so the plan (and the policy pack) can see them.
-const awsProvider = new aws.Provider(`aws-${config.region}`, {
-  region: config.region as aws.Region,
-  defaultTags: { tags: config.defaultTags },
-});
+// Explicit providers carry the region and the default tags to every resource,
+// so the plan (and the policy pack) can see them; one per region used.
+const providerFor = (region: string) => new aws.Provider(`aws-${region}`, { region: region as aws.Region, defaultTags: { tags: config.defaultTags } });
+const awsProvider = providerFor(config.region);
 const opts: pulumi.ComponentResourceOptions = { providers: [awsProvider] };
 
 const network = new Network(
@@ -27,6 +27,33 @@ const network = new Network(
   },
   opts,
 );
+
+const database = new Database(
+  "database",
+  {
+    namePrefix,
+    dbSubnetGroupName: network.dbSubnetGroupName,
+    rdsSecurityGroupId: network.rdsSecurityGroupId,
+    cacheSubnetGroupName: network.cacheSubnetGroupName,
+    redisSecurityGroupId: network.redisSecurityGroupId,
+    postgres: config.database,
+    redis: config.cache.enabled ? config.cache : undefined,
+    logRetentionDays: config.logRetentionDays,
+    protect: config.protectStatefulResources,
+  },
+  opts,
+);
+
+const documents = new DocumentStore(
+  "documents",
+  {
+    namePrefix,
+    replica: config.documents.replicaRegion ? { region: config.documents.replicaRegion, provider: providerFor(config.documents.replicaRegion) } : undefined,
+    protect: config.protectStatefulResources,
+  },
+  opts,
+);
+if (config.documents.corsOrigins.length > 0) documents.allowBrowserUploads(config.documents.corsOrigins);
 
 export const region = config.region;
 export const vpcId = network.vpcId;
@@ -40,3 +67,13 @@ export const securityGroupIds = {
 };
 export const dbSubnetGroupName = network.dbSubnetGroupName;
 export const cacheSubnetGroupName = network.cacheSubnetGroupName;
+export const postgres = {
+  endpoint: database.endpoint,
+  readerEndpoint: database.readerEndpoint,
+  port: database.port,
+  instanceIdentifier: database.instanceIdentifier,
+  masterSecretArn: database.masterSecretArn,
+  kmsKeyArn: database.kmsKeyArn,
+};
+export const redis = database.redis;
+export const documentsBucket = { name: documents.bucketName, arn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn, replicaName: documents.replicaBucketName };

@@ -7,7 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, formatPath } from "../components/common";
+import { connectionDemand, databaseArgsProblems, defaultMaxConnections } from "../components/database";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";
+import { documentStoreArgsProblems } from "../components/storage";
+import { FUNCTIONS, FunctionName, reservedConcurrencyOf } from "../handlers/functions";
 
 /** Data residency (reference: "All data stored in ap-south-1 (Mumbai)"). */
 export const HOME_REGION = "ap-south-1";
@@ -46,6 +49,47 @@ const networkSchema = z
     { when: (payload) => subnetLayoutShape.safeParse(payload.value).success },
   );
 
+const positiveInt = z.number().int().positive();
+
+const databaseSchema = z.strictObject({
+  instanceClass: z.string(),
+  allocatedStorageGb: z.number().int().min(20).max(65536).default(20),
+  maxAllocatedStorageGb: z.number().int().max(65536).optional(),
+  multiAz: z.boolean(),
+  backupRetentionDays: z.number().int().min(0).max(35),
+  deletionProtection: z.boolean(),
+  finalSnapshot: z.boolean().default(true),
+  readReplicas: z.number().int().min(0).max(5).default(0),
+  slowStatementMs: positiveInt.default(500),
+  maxConnections: z.number().int().min(20).max(5000).optional(),
+  restoreFromSnapshot: z.string().regex(/^[A-Za-z][A-Za-z0-9:-]{0,254}$/, { message: "expected an RDS snapshot identifier or ARN" }).optional(),
+  backupWindow: z.string().optional(),
+  maintenanceWindow: z.string().optional(),
+});
+
+const cacheSchema = z.discriminatedUnion("enabled", [
+  z.strictObject({ enabled: z.literal(false) }),
+  z.strictObject({
+    enabled: z.literal(true),
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'expected a node type like "cache.t4g.micro"' }),
+    nodes: z.number().int().min(1).max(6).default(1),
+    snapshotRetentionDays: z.number().int().min(0).max(35).default(0),
+  }),
+]);
+
+const documentsSchema = z.strictObject({
+  /** Extra browser origins for presigned uploads (e.g. a local SPA dev server); the site's own origin is added by the program. */
+  corsOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  replicaRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region name like "ap-south-2"' }).optional(),
+});
+
+const functionsSchema = z.strictObject({
+  /** Per API function; 0 turns reserved concurrency off (small accounts cannot reserve). */
+  reservedConcurrency: z.number().int().min(0).max(1000),
+  dbPoolSize: z.number().int().min(1).max(2).default(2),
+  connectionHeadroom: z.number().int().min(0).default(20),
+});
+
 const stackConfigSchema = z
   .strictObject({
     "aws:region": z.literal(HOME_REGION, {
@@ -59,8 +103,22 @@ const stackConfigSchema = z
         message: `expected a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
       }),
     "tms:network": networkSchema,
+    "tms:protectStatefulResources": z.boolean(),
+    "tms:database": databaseSchema,
+    "tms:cache": cacheSchema,
+    "tms:documents": documentsSchema.default({ corsOrigins: [] }),
+    "tms:functions": functionsSchema,
   })
   .superRefine((config, ctx) => {
+    const at = (key: string, problems: { path: (string | number)[]; message: string }[], input: unknown) => {
+      for (const p of problems) ctx.addIssue({ code: "custom", path: [key, ...p.path], message: p.message, input: valueAt(input, p.path).value });
+    };
+    const postgres = config["tms:database"];
+    at("tms:database", databaseArgsProblems({ postgres }).map((p) => ({ ...p, path: p.path.slice(1) })), postgres);
+    const documents = config["tms:documents"];
+    const replicaProblems = documentStoreArgsProblems({}, config["aws:region"], documents.replicaRegion).filter((p) => p.path[0] === "replica");
+    at("tms:documents", replicaProblems.map((p) => ({ ...p, path: ["replicaRegion"] })), documents);
+    budgetProblem(config["tms:functions"], postgres, ctx);
     config["tms:network"].availabilityZones.forEach((zone, i) => {
       if (!new RegExp(`^${config["aws:region"]}[a-z]$`).test(zone)) {
         ctx.addIssue({
@@ -72,6 +130,31 @@ const stackConfigSchema = z
     });
   });
 
+/**
+ * The connection budget: every container of every function that talks to
+ * PostgreSQL may hold a full pool, and some connections stay free for RDS,
+ * migrations and people. With reserved concurrency off the demand is
+ * unbounded, so there is nothing to check.
+ */
+function budgetProblem(functions: z.output<typeof functionsSchema>, postgres: z.output<typeof databaseSchema>, ctx: z.core.$RefinementCtx) {
+  if (functions.reservedConcurrency === 0) return;
+  const maxConnections = postgres.maxConnections ?? defaultMaxConnections(postgres.instanceClass);
+  if (maxConnections === undefined) return; // the instance class itself is reported
+  const dbFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).filter((fn) => FUNCTIONS[fn].database);
+  const reserved = dbFunctions.map((fn) => reservedConcurrencyOf(fn, functions.reservedConcurrency) ?? 0);
+  const { demand, fits } = connectionDemand({ reservedConcurrency: reserved, poolSize: functions.dbPoolSize, headroom: functions.connectionHeadroom, maxConnections });
+  if (fits) return;
+  const containers = reserved.reduce((a, b) => a + b, 0);
+  ctx.addIssue({
+    code: "custom",
+    path: ["tms:functions", "reservedConcurrency"],
+    input: functions.reservedConcurrency,
+    message:
+      `expected a connection budget that fits max_connections: ${containers} containers (${dbFunctions.join(", ")}) × dbPoolSize ${functions.dbPoolSize} + headroom ${functions.connectionHeadroom} = ${demand}, ` +
+      `but ${postgres.maxConnections ? "tms:database.maxConnections is" : `${postgres.instanceClass} allows`} ${maxConnections}; lower reservedConcurrency or dbPoolSize, or choose a larger instance class`,
+  });
+}
+
 export type RawStackConfig = Record<string, unknown>;
 
 export interface StackConfig {
@@ -80,6 +163,11 @@ export interface StackConfig {
   defaultTags: Record<string, string>;
   logRetentionDays: number;
   network: z.output<typeof networkSchema>;
+  protectStatefulResources: boolean;
+  database: z.output<typeof databaseSchema>;
+  cache: z.output<typeof cacheSchema>;
+  documents: z.output<typeof documentsSchema>;
+  functions: z.output<typeof functionsSchema>;
 }
 
 export class StackConfigError extends pulumi.RunError {
@@ -110,6 +198,11 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
     defaultTags: config["aws:defaultTags"].tags,
     logRetentionDays: config["tms:logRetentionDays"],
     network: config["tms:network"],
+    protectStatefulResources: config["tms:protectStatefulResources"],
+    database: config["tms:database"],
+    cache: config["tms:cache"],
+    documents: config["tms:documents"],
+    functions: config["tms:functions"],
   };
 }
 

@@ -14,6 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse as parseYaml } from "yaml";
 import { PlanMocks } from "./mocks";
 import { JsonValue, toPlanJson } from "./serialize";
@@ -37,11 +39,19 @@ export interface PlanResource {
   inputs: Record<string, JsonValue>;
 }
 
+/** Resource options the plan document does not carry, kept for tests. */
+export interface ResourceOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+}
+
 export interface ProgramRun {
   project: string;
   stack: string;
   resources: PlanResource[];
   outputs: Record<string, JsonValue>;
+  options: Record<string, ResourceOptions>;
 }
 
 /** Config overrides: a value replaces the key (objects are merged deeply); `undefined` removes it. */
@@ -146,6 +156,7 @@ function replaceSecure(value: unknown, onSecret: () => void): unknown {
  */
 class RecordingMonitor extends MockMonitor {
   readonly recorded: PlanResource[] = [];
+  readonly options: Record<string, ResourceOptions> = {};
   stackOutputs: Record<string, JsonValue> = {};
   private stackUrn = "";
 
@@ -179,10 +190,20 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies,
       inputs: toPlanJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, JsonValue>,
     };
+    this.options[urn] = {
+      protect: Boolean(req.getProtect()),
+      retainOnDelete: Boolean(req.getRetainondelete()),
+      deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+    };
     if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
     this.recorded.push(record);
+    const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
     return super.registerResource(req, (err, response) => {
-      if (!err) record.id = response.getId();
+      if (!err) {
+        record.id = response.getId();
+        // The engine, not the SDK, marks these outputs secret; the stock mock does not.
+        if (secretOutputs.length > 0) response.setObject(Struct.fromJavaScript(markSecret(response.getObject().toJavaScript(), secretOutputs)));
+      }
       callback(err, response);
     });
   }
@@ -193,6 +214,14 @@ class RecordingMonitor extends MockMonitor {
     }
     super.registerResourceOutputs(req, callback);
   }
+}
+
+function markSecret(state: Record<string, any>, keys: string[]): Record<string, any> {
+  const out = { ...state };
+  for (const key of keys) {
+    if (key in out && !(out[key] && out[key][specialSigKey] === specialSecretSig)) out[key] = { [specialSigKey]: specialSecretSig, value: out[key] };
+  }
+  return out;
 }
 
 function engineUrn(parent: string, type: string, name: string): string {
@@ -287,5 +316,5 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
     activeRunFailures = undefined;
   }
 
-  return { project: project.name, stack: options.stack, resources: monitor.recorded, outputs: monitor.stackOutputs };
+  return { project: project.name, stack: options.stack, resources: monitor.recorded, outputs: monitor.stackOutputs, options: monitor.options };
 }

@@ -42,7 +42,7 @@ export class PlanMocks implements Mocks {
     const id = mockId(args.type, args.name, inputs);
     const state: Record<string, unknown> = { ...inputs, id };
     if (args.type.startsWith("aws:")) state.arn = mockArn(args.type, id, inputs, region);
-    return { id, state };
+    return { id, state: { ...state, ...computedAttributes(args.type, args.name, id, inputs, region) } };
   }
 
   call(args: MockCallArgs): Record<string, unknown> {
@@ -88,6 +88,45 @@ function vpcOutputs(name: string, inputs: Record<string, unknown>) {
   };
 }
 
+/** Attributes the provider computes that other resources wire to. */
+function computedAttributes(type: string, name: string, id: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+  const account = MOCK_ACCOUNT_ID;
+  switch (type) {
+    case "aws:kms/key:Key":
+      return { keyId: id, arn: `arn:aws:kms:${region}:${account}:key/${id}` };
+    case "aws:rds/instance:Instance": {
+      const address = `${id}.abcdefghijkl.${region}.rds.amazonaws.com`;
+      return {
+        address,
+        port: 5432,
+        endpoint: `${address}:5432`,
+        arn: `arn:aws:rds:${region}:${account}:db:${id}`,
+        ...(inputs.manageMasterUserPassword && {
+          masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-${slug(id)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
+        }),
+      };
+    }
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      return {
+        primaryEndpointAddress: `master.${id}.abcdef.aps1.cache.amazonaws.com`,
+        readerEndpointAddress: `replica.${id}.abcdef.aps1.cache.amazonaws.com`,
+        port: inputs.port ?? 6379,
+        arn: `arn:aws:elasticache:${region}:${account}:replicationgroup:${id}`,
+      };
+    case "aws:secretsmanager/secret:Secret":
+      return { arn: `arn:aws:secretsmanager:${region}:${account}:secret:${id}-AbCdEf` };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return { bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com`, region };
+    case "random:index/randomId:RandomId":
+      return { hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `mock-password-${name}` };
+    default:
+      return {};
+  }
+}
+
 function mockId(type: string, name: string, inputs: Record<string, unknown>): string {
   const prefixes: Record<string, string> = {
     "aws:ec2/securityGroup:SecurityGroup": "sg",
@@ -100,7 +139,7 @@ function mockId(type: string, name: string, inputs: Record<string, unknown>): st
   const prefix = prefixes[type];
   if (prefix) return `${prefix}-${slug(name)}`;
   // Resources whose id is their physical name.
-  const physical = inputs.name ?? inputs.bucket ?? inputs.identifier;
+  const physical = inputs.name ?? inputs.bucket ?? inputs.identifier ?? inputs.replicationGroupId;
   return typeof physical === "string" ? physical : `${name}-id`;
 }
 

@@ -3,7 +3,7 @@
  * questions about what it registered. Thin on purpose: the engine itself lives
  * in plan/engine.ts and is shared with `npm run plan`.
  */
-import { ConfigOverrides, PlanResource, ProgramRun, runProgram } from "../plan/engine";
+import { ConfigOverrides, PlanResource, ProgramRun, ResourceOptions, runProgram } from "../plan/engine";
 import { JsonValue } from "../plan/serialize";
 
 export { PlanResource };
@@ -12,11 +12,18 @@ export class StackRun {
   readonly stack: string;
   readonly resources: PlanResource[];
   readonly outputs: Record<string, JsonValue>;
+  private readonly options: Record<string, ResourceOptions>;
 
   constructor(run: ProgramRun) {
     this.stack = run.stack;
     this.resources = run.resources;
     this.outputs = run.outputs;
+    this.options = run.options;
+  }
+
+  /** protect / retainOnDelete as registered. */
+  optionsOf(resource: PlanResource): ResourceOptions {
+    return this.options[resource.urn];
   }
 
   /** Every resource of a type, in registration order. */

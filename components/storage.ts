@@ -1,0 +1,257 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgProblem, InvalidArgsError, awsContext, policyDocument } from "./common";
+import { createSecureBucket } from "./secure-bucket";
+
+/** The reference's lifecycle ("S3 Lifecycle Rules"). */
+export const DOCUMENT_LIFECYCLE_DEFAULTS = {
+  intelligentTieringAfterDays: 0,
+  glacierAfterDays: 90,
+  noncurrentVersionExpirationDays: 30,
+  abortIncompleteUploadAfterDays: 7,
+};
+
+export interface DocumentStoreArgs {
+  /** Prefix of every physical name. @example "tms-prod" */
+  namePrefix: string;
+  /**
+   * Lifecycle of documents; the defaults are the reference's rules.
+   * @default { intelligentTieringAfterDays: 0, glacierAfterDays: 90, noncurrentVersionExpirationDays: 30, abortIncompleteUploadAfterDays: 7 }
+   */
+  lifecycle?: Partial<typeof DOCUMENT_LIFECYCLE_DEFAULTS>;
+  /**
+   * A cross-region copy of every document for disaster recovery, through a
+   * provider for that region. Keep it in India (ap-south-2) for data residency.
+   */
+  replica?: {
+    /** @example "ap-south-2" */
+    region: string;
+    /** An aws provider for `region`. */
+    provider: aws.Provider;
+  };
+  /**
+   * Protect the buckets and keys from `pulumi destroy` and keep them if removed from the program.
+   * @default false
+   */
+  protect?: boolean;
+}
+
+type Normalized = DocumentStoreArgs & { lifecycle: typeof DOCUMENT_LIFECYCLE_DEFAULTS; protect: boolean };
+
+export function documentStoreArgsProblems(args: Pick<DocumentStoreArgs, "lifecycle">, homeRegion?: string, replicaRegion?: string): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const l = { ...DOCUMENT_LIFECYCLE_DEFAULTS, ...args.lifecycle };
+  if (l.glacierAfterDays <= l.intelligentTieringAfterDays) {
+    problems.push({ path: ["lifecycle", "glacierAfterDays"], message: `expected more than intelligentTieringAfterDays (${l.intelligentTieringAfterDays})` });
+  }
+  if (l.noncurrentVersionExpirationDays < 1) problems.push({ path: ["lifecycle", "noncurrentVersionExpirationDays"], message: "expected at least 1" });
+  if (replicaRegion !== undefined && replicaRegion === homeRegion) {
+    problems.push({ path: ["replica", "region"], message: `expected a region other than the bucket's own (${homeRegion})` });
+  }
+  return problems;
+}
+
+/**
+ * The documents bucket of the reference's upload flow: private, versioned,
+ * SSE-KMS with its own key, TLS only, lifecycle to Intelligent-Tiering and
+ * Glacier, and an optional replica in another Indian region.
+ */
+export class DocumentStore extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketArn: pulumi.Output<string>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly replicaBucketName?: pulumi.Output<string>;
+  public readonly replicaBucketArn?: pulumi.Output<string>;
+  private readonly bucket: aws.s3.Bucket;
+  private readonly namePrefix: string;
+
+  constructor(name: string, args: DocumentStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tms:storage:DocumentStore", name, {}, opts);
+    const problems = documentStoreArgsProblems(args, undefined, args.replica?.region);
+    if (problems.length > 0) throw new InvalidArgsError("tms:storage:DocumentStore", problems);
+    const a: Normalized = { ...args, lifecycle: { ...DOCUMENT_LIFECYCLE_DEFAULTS, ...args.lifecycle }, protect: args.protect ?? false };
+    this.namePrefix = a.namePrefix;
+    const stateful = { parent: this, protect: a.protect, retainOnDelete: a.protect };
+    const { accountId } = awsContext(this);
+
+    const key = new aws.kms.Key(`${name}-key`, { description: `${a.namePrefix} documents bucket`, enableKeyRotation: true, deletionWindowInDays: 30 }, stateful);
+    new aws.kms.Alias(`${name}-key`, { name: `alias/${a.namePrefix}-documents`, targetKeyId: key.keyId }, { parent: this });
+
+    const documents = createSecureBucket(`${name}-bucket`, { bucket: pulumi.interpolate`${a.namePrefix}-documents-${accountId}`, kmsKeyArn: key.arn }, stateful);
+    this.bucket = documents.bucket;
+    this.createLifecycle(name, a, documents.bucket, documents.versioning!);
+
+    this.bucketName = documents.bucket.bucket;
+    this.bucketArn = documents.bucket.arn;
+    this.kmsKeyArn = key.arn;
+
+    if (a.replica) {
+      const replica = this.createReplica(name, a, a.replica, documents.bucket, documents.versioning!, key, accountId);
+      this.replicaBucketName = replica.bucket;
+      this.replicaBucketArn = replica.arn;
+    }
+
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      kmsKeyArn: this.kmsKeyArn,
+      replicaBucketName: this.replicaBucketName,
+      replicaBucketArn: this.replicaBucketArn,
+    });
+  }
+
+  /**
+   * Lets browsers on these origins PUT and GET documents with presigned URLs.
+   * A method, not an arg, because the site's origin (the Edge) is created after
+   * the API that needs this bucket.
+   */
+  public allowBrowserUploads(origins: pulumi.Input<string>[]): aws.s3.BucketCorsConfiguration {
+    return new aws.s3.BucketCorsConfiguration(
+      `${this.namePrefix}-documents-cors`,
+      {
+        bucket: this.bucket.id,
+        corsRules: [
+          {
+            allowedMethods: ["PUT", "GET", "HEAD"],
+            allowedOrigins: origins,
+            allowedHeaders: ["content-type", "content-length", "content-md5", "x-amz-*"],
+            exposeHeaders: ["ETag"],
+            maxAgeSeconds: 3600,
+          },
+        ],
+      },
+      { parent: this },
+    );
+  }
+
+  private createLifecycle(name: string, a: Normalized, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning) {
+    const l = a.lifecycle;
+    return new aws.s3.BucketLifecycleConfiguration(
+      `${name}-bucket`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "tiering-and-archive",
+            status: "Enabled",
+            filter: {},
+            transitions: [
+              { days: l.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" },
+              { days: l.glacierAfterDays, storageClass: "GLACIER" },
+            ],
+          },
+          {
+            id: "expire-old-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+          {
+            id: "abort-incomplete-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteUploadAfterDays },
+          },
+        ],
+      },
+      // Noncurrent-version rules need versioning in place first.
+      { parent: this, dependsOn: [versioning] },
+    );
+  }
+
+  private createReplica(
+    name: string,
+    a: Normalized,
+    replica: NonNullable<DocumentStoreArgs["replica"]>,
+    source: aws.s3.Bucket,
+    sourceVersioning: aws.s3.BucketVersioning,
+    sourceKey: aws.kms.Key,
+    accountId: pulumi.Output<string>,
+  ) {
+    const inReplicaRegion = { parent: this, provider: replica.provider };
+    const replicaKey = new aws.kms.Key(
+      `${name}-replica-key`,
+      { description: `${a.namePrefix} documents replica (${replica.region})`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      { ...inReplicaRegion, protect: a.protect, retainOnDelete: a.protect },
+    );
+    new aws.kms.Alias(`${name}-replica-key`, { name: `alias/${a.namePrefix}-documents-replica`, targetKeyId: replicaKey.keyId }, inReplicaRegion);
+    const target = createSecureBucket(
+      `${name}-replica`,
+      { bucket: pulumi.interpolate`${a.namePrefix}-documents-replica-${accountId}`, kmsKeyArn: replicaKey.arn },
+      { ...inReplicaRegion, protect: a.protect, retainOnDelete: a.protect },
+    );
+
+    const { region: homeRegion } = awsContext(this);
+    const role = new aws.iam.Role(
+      `${name}-replication`,
+      {
+        name: `${a.namePrefix}-documents-replication`,
+        description: "Lets S3 replicate the documents bucket to its replica, and nothing else",
+        assumeRolePolicy: accountId.apply((account) =>
+          policyDocument([
+            { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+          ]),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-replication`,
+      {
+        name: "replicate-documents",
+        role: role.name,
+        policy: pulumi
+          .all([source.arn, target.bucket.arn, sourceKey.arn, replicaKey.arn, homeRegion])
+          .apply(([sourceArn, replicaArn, sourceKeyArn, replicaKeyArn, home]) =>
+            policyDocument([
+              { Sid: "ReadSourceConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: sourceArn },
+              {
+                Sid: "ReadSourceVersions",
+                Effect: "Allow",
+                Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+                Resource: `${sourceArn}/*`,
+              },
+              { Sid: "WriteReplica", Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${replicaArn}/*` },
+              {
+                Sid: "DecryptSource",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: sourceKeyArn,
+                Condition: { StringLike: { "kms:ViaService": `s3.${home}.amazonaws.com` } },
+              },
+              {
+                Sid: "EncryptReplica",
+                Effect: "Allow",
+                Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                Resource: replicaKeyArn,
+                Condition: { StringLike: { "kms:ViaService": `s3.${replica.region}.amazonaws.com` } },
+              },
+            ]),
+          ),
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketReplicationConfig(
+      `${name}-bucket`,
+      {
+        bucket: source.id,
+        role: role.arn,
+        rules: [
+          {
+            id: "replicate-everything",
+            status: "Enabled",
+            priority: 1,
+            filter: {},
+            deleteMarkerReplication: { status: "Enabled" },
+            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+            destination: { bucket: target.bucket.arn, encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn } },
+          },
+        ],
+      },
+      // Replication requires versioning on both buckets.
+      { parent: this, dependsOn: [sourceVersioning, target.versioning!] },
+    );
+    return target.bucket;
+  }
+}

@@ -5,7 +5,7 @@
  * key, the value given and what was expected.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import * as z from "zod";
 import { LOG_RETENTION_DAYS, formatPath } from "../components/common";
 import { connectionDemand, databaseArgsProblems, defaultMaxConnections } from "../components/database";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";

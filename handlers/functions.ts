@@ -1,11 +1,20 @@
 /**
- * The platform's Lambda functions and what each needs from the platform. The
- * config layer sizes the database connection budget from it; the ApiTier
- * deploys one function per entry.
+ * The runtime contract: the platform's Lambda functions, what each needs, and
+ * the environment variables it reads. The ApiTier deploys exactly these;
+ * handlers/lib/config.ts parses exactly these; the config layer sizes the
+ * database connection budget from them.
  */
 export interface FunctionTraits {
+  /** Serves routes of the route table (an API function), or is invoked directly. */
+  api: boolean;
   /** Opens PostgreSQL connections (and so counts against max_connections). */
   database: boolean;
+  /** Uses Redis when one is configured (never required). */
+  redis: boolean;
+  /** Presigns and checks document uploads in the documents bucket. */
+  documents: boolean;
+  /** Calls the external maps provider whose URL and key are in Secrets Manager. */
+  mapsProvider: boolean;
   /**
    * Runs one at a time: when the stack reserves concurrency, this function
    * gets exactly 1, whatever the configured figure.
@@ -14,17 +23,69 @@ export interface FunctionTraits {
 }
 
 export const FUNCTIONS = {
-  tracking: { database: true, singleton: false },
-  maps: { database: false, singleton: false },
-  trips: { database: true, singleton: false },
-  jobs: { database: true, singleton: true },
-  migrate: { database: true, singleton: true },
+  tracking: { api: true, database: true, redis: true, documents: false, mapsProvider: false, singleton: false },
+  maps: { api: true, database: false, redis: true, documents: false, mapsProvider: true, singleton: false },
+  trips: { api: true, database: true, redis: false, documents: true, mapsProvider: false, singleton: false },
+  jobs: { api: false, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
+  migrate: { api: false, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
 } as const satisfies Record<string, FunctionTraits>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 /** The reserved concurrency a function gets when the stack reserves `configured` (0 = none). */
 export function reservedConcurrencyOf(fn: FunctionName, configured: number): number | undefined {
   if (configured <= 0) return undefined;
   return FUNCTIONS[fn].singleton ? 1 : configured;
+}
+
+export interface EnvVar {
+  name: string;
+  description: string;
+  /** Must be set for the function to start (optional ones have defaults or turn a feature off). */
+  required: boolean;
+}
+
+const DATABASE_ENV: EnvVar[] = [
+  { name: "DB_HOST", description: "PostgreSQL writer endpoint", required: true },
+  { name: "DB_PORT", description: "PostgreSQL port (default 5432)", required: false },
+  { name: "DB_NAME", description: "database name", required: true },
+  { name: "DB_SECRET_ARN", description: "Secrets Manager ARN of the RDS-managed master credentials ({username, password})", required: true },
+  { name: "DB_POOL_MAX", description: "connections per container (default 2; the stack's dbPoolSize)", required: false },
+  { name: "DB_SSL", description: '"verify" (TLS, certificate checked against the runtime\'s RDS CAs) or "off" (local only)', required: false },
+  { name: "NODE_EXTRA_CA_CERTS", description: "the Lambda runtime's RDS CA bundle (/var/runtime/ca-cert.pem)", required: false },
+];
+const REDIS_ENV: EnvVar[] = [
+  { name: "REDIS_HOST", description: "Redis primary endpoint; unset runs without a cache", required: false },
+  { name: "REDIS_PORT", description: "Redis port (default 6379)", required: false },
+  { name: "REDIS_AUTH_SECRET_ARN", description: "Secrets Manager ARN of the Redis AUTH token", required: false },
+];
+const DOCUMENTS_ENV: EnvVar[] = [
+  { name: "DOCUMENTS_BUCKET", description: "bucket for trip documents", required: true },
+  { name: "UPLOAD_MAX_BYTES", description: "largest document accepted (default 10 MiB)", required: false },
+  { name: "UPLOAD_URL_TTL_SECONDS", description: "lifetime of presigned URLs (default 300)", required: false },
+];
+const MAPS_ENV: EnvVar[] = [
+  { name: "MAPS_PROVIDER_SECRET_ARN", description: "Secrets Manager ARN of {url, apiKey}; unset uses the built-in estimate", required: false },
+  { name: "MAPS_TIMEOUT_MS", description: "provider call timeout (default 3000)", required: false },
+  { name: "MAPS_CACHE_TTL_SECONDS", description: "how long maps answers are cached (default 3600)", required: false },
+];
+const COMMON_ENV: EnvVar[] = [
+  { name: "POWERTOOLS_SERVICE_NAME", description: "service name in logs and metrics", required: false },
+  { name: "POWERTOOLS_LOG_LEVEL", description: "log level (default INFO)", required: false },
+  { name: "POWERTOOLS_METRICS_NAMESPACE", description: "CloudWatch namespace of the EMF metrics", required: false },
+];
+const JOBS_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: "positions older than this are purged (default 90)", required: false }];
+
+/** Every environment variable `fn` reads. */
+export function environmentOf(fn: FunctionName): EnvVar[] {
+  const t: FunctionTraits = FUNCTIONS[fn];
+  return [
+    ...COMMON_ENV,
+    ...(t.database ? DATABASE_ENV : []),
+    ...(t.redis ? REDIS_ENV : []),
+    ...(t.documents ? DOCUMENTS_ENV : []),
+    ...(t.mapsProvider ? MAPS_ENV : []),
+    ...(fn === "jobs" ? JOBS_ENV : []),
+  ];
 }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import { README, renderReadme } from "../scripts/docs";
 
 describe("README", () => {
-  it("lists exactly the policies the pack has (run `npm run docs` after changing a policy)", () => {
+  it("shows exactly the policies, routes and function environments the code has (run `npm run docs` after changing them)", () => {
     const readme = fs.readFileSync(README, "utf8");
     assert.equal(renderReadme(readme), readme);
   });

@@ -1,0 +1,149 @@
+/** Vehicle positions: idempotent batch ingest, the latest position per vehicle, a trip's track. */
+import * as z from "zod";
+import { AuthContext, hasRole } from "../lib/auth";
+import { Cache } from "../lib/cache";
+import { Db } from "../lib/db";
+import { HttpError, badRequest, forbidden, notFound } from "../lib/errors";
+import { Operations, json } from "../lib/http";
+import { MetricUnit, metrics } from "../lib/log";
+import { isoTimestamp, latitude, longitude, parse, uuid } from "../lib/validation";
+import { visibleTrip } from "../trips/api";
+
+export interface TrackingDeps {
+  db: Db;
+  cache?: Cache;
+  now?: () => Date;
+}
+
+export const MAX_BATCH = 500;
+const LATEST_TTL_SECONDS = 60;
+/** Devices' clocks drift; a position from the future beyond this is rejected. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const position = z.strictObject({
+  vehicleId: uuid,
+  recordedAt: isoTimestamp,
+  lat: latitude,
+  lng: longitude,
+  speedKmh: z.number().min(0).max(300).optional(),
+  heading: z.number().min(0).lt(360).optional(),
+  accuracyM: z.number().min(0).max(10_000).optional(),
+});
+
+interface PositionRow {
+  vehicle_id: string;
+  recorded_at: Date;
+  trip_id: string | null;
+  lat: number;
+  lng: number;
+  speed_kmh: number | null;
+  heading: number | null;
+  accuracy_m: number | null;
+}
+
+const positionJson = (p: PositionRow) => ({
+  vehicleId: p.vehicle_id,
+  tripId: p.trip_id,
+  recordedAt: p.recorded_at.toISOString(),
+  lat: p.lat,
+  lng: p.lng,
+  speedKmh: p.speed_kmh,
+  heading: p.heading,
+  accuracyM: p.accuracy_m,
+});
+
+const latestKey = (orgId: string, vehicleId: string) => `tms:latest:${orgId}:${vehicleId}`;
+
+/** Which trip each vehicle's positions belong to; drivers may post only for the vehicle of their active trip. */
+async function tripsForVehicles(db: Db, auth: AuthContext, vehicleIds: string[]): Promise<Map<string, string | null>> {
+  const driverOnly = hasRole(auth, "driver") && !hasRole(auth, "admin", "dispatcher");
+  if (driverOnly) {
+    const { rows } = await db.query(
+      "SELECT id, vehicle_id FROM trips WHERE org_id = $1 AND driver_id = $2 AND status IN ('dispatched', 'in_transit') AND vehicle_id IS NOT NULL ORDER BY planned_start DESC LIMIT 1",
+      [auth.orgId, auth.userId],
+    );
+    const active = rows[0];
+    if (!active) throw forbidden("you have no active trip to report positions for");
+    const others = vehicleIds.filter((v) => v !== active.vehicle_id);
+    if (others.length > 0) throw forbidden("drivers may report positions only for the vehicle of their active trip");
+    return new Map([[active.vehicle_id, active.id]]);
+  }
+  const known = await db.query("SELECT id FROM vehicles WHERE org_id = $1 AND id = ANY($2::uuid[])", [auth.orgId, vehicleIds]);
+  const unknown = vehicleIds.filter((v) => !known.rows.some((r) => r.id === v));
+  if (unknown.length > 0) throw badRequest("unknown_vehicle", "no such vehicle in your organisation", unknown.map((v) => ({ path: "body.positions.vehicleId", message: `unknown vehicle ${v}` })));
+  const active = await db.query(
+    `SELECT DISTINCT ON (vehicle_id) vehicle_id, id FROM trips
+     WHERE org_id = $1 AND vehicle_id = ANY($2::uuid[]) AND status IN ('dispatched', 'in_transit')
+     ORDER BY vehicle_id, planned_start DESC`,
+    [auth.orgId, vehicleIds],
+  );
+  return new Map(vehicleIds.map((v) => [v, active.rows.find((r) => r.vehicle_id === v)?.id ?? null]));
+}
+
+export const trackingOperations: Operations<TrackingDeps> = {
+  async ingestPositions(request, { db, cache, now = () => new Date() }) {
+    const started = performance.now();
+    const raw = request.body as { positions?: unknown } | undefined;
+    if (Array.isArray(raw?.positions) && raw.positions.length > MAX_BATCH) {
+      throw new HttpError(413, "batch_too_large", `send at most ${MAX_BATCH} positions per request`);
+    }
+    const { positions } = parse(z.strictObject({ positions: z.array(position).min(1) }), request.body, "body");
+    const latestAllowed = now().getTime() + MAX_CLOCK_SKEW_MS;
+    const future = positions.findIndex((p) => Date.parse(p.recordedAt) > latestAllowed);
+    if (future >= 0) throw badRequest("invalid_request", "a position is dated in the future", [{ path: `body.positions.${future}.recordedAt`, message: "in the future" }]);
+
+    const vehicleIds = [...new Set(positions.map((p) => p.vehicleId))];
+    const trips = await tripsForVehicles(db, request.auth, vehicleIds);
+    const { rowCount } = await db.query(
+      `INSERT INTO positions (vehicle_id, recorded_at, org_id, trip_id, lat, lng, speed_kmh, heading, accuracy_m)
+       SELECT v, t, $1, trip, lat, lng, speed, heading, accuracy
+       FROM unnest($2::uuid[], $3::timestamptz[], $4::uuid[], $5::float8[], $6::float8[], $7::real[], $8::real[], $9::real[])
+         AS u(v, t, trip, lat, lng, speed, heading, accuracy)
+       ON CONFLICT (vehicle_id, recorded_at) DO NOTHING`,
+      [
+        request.auth.orgId,
+        positions.map((p) => p.vehicleId),
+        positions.map((p) => p.recordedAt),
+        positions.map((p) => trips.get(p.vehicleId) ?? null),
+        positions.map((p) => p.lat),
+        positions.map((p) => p.lng),
+        positions.map((p) => p.speedKmh ?? null),
+        positions.map((p) => p.heading ?? null),
+        positions.map((p) => p.accuracyM ?? null),
+      ],
+    );
+    const accepted = rowCount ?? 0;
+    // The cached latest position may now be stale: the next read refills it.
+    if (cache && accepted > 0) await cache.delete(vehicleIds.map((v) => latestKey(request.auth.orgId, v)));
+    metrics.addMetric("PositionsIngested", MetricUnit.Count, accepted);
+    metrics.addMetric("PositionDuplicates", MetricUnit.Count, positions.length - accepted);
+    metrics.addMetric("IngestLatency", MetricUnit.Milliseconds, performance.now() - started);
+    return json(200, { accepted, duplicates: positions.length - accepted });
+  },
+
+  async latestPosition(request, { db, cache }) {
+    const { vehicleId } = parse(z.strictObject({ vehicleId: uuid }), request.params, "path");
+    const key = latestKey(request.auth.orgId, vehicleId);
+    const cached = await cache?.get(key);
+    if (cached) return json(200, { ...JSON.parse(cached), source: "cache" });
+    const { rows } = await db.query<PositionRow>(
+      "SELECT * FROM positions WHERE org_id = $1 AND vehicle_id = $2 ORDER BY recorded_at DESC LIMIT 1",
+      [request.auth.orgId, vehicleId],
+    );
+    if (!rows[0]) throw notFound("position");
+    const latest = positionJson(rows[0]);
+    await cache?.set(key, JSON.stringify(latest), LATEST_TTL_SECONDS);
+    return json(200, { ...latest, source: "database" });
+  },
+
+  async tripTrack(request, { db }) {
+    const { tripId } = parse(z.strictObject({ tripId: uuid }), request.params, "path");
+    const q = parse(z.strictObject({ since: isoTimestamp.optional(), limit: z.coerce.number().int().min(1).max(1000).default(500) }), request.query, "query");
+    const trip = await visibleTrip(db, request.auth, tripId);
+    const { rows } = await db.query<PositionRow>(
+      "SELECT * FROM positions WHERE org_id = $1 AND trip_id = $2 AND recorded_at > $3 ORDER BY recorded_at LIMIT $4",
+      [request.auth.orgId, trip.id, q.since ?? "-infinity", q.limit],
+    );
+    return json(200, { tripId: trip.id, positions: rows.map(positionJson) });
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * npm run dev — the TMS API on http://127.0.0.1:3000, serving the same route
+ * table with the same handlers as the Lambda functions.
+ *
+ * - Database: DATABASE_URL if set; otherwise an embedded PostgreSQL (PGlite)
+ *   kept in .tms-dev/pgdata, reached through `pg` over its socket server.
+ *   Migrated on start.
+ * - Redis: REDIS_URL if set; otherwise no cache.
+ * - Authentication: stands in for API Gateway's JWT authorizer, accepting only
+ *   development tokens from `npm run dev:token`.
+ * - Documents: presigned URLs for DOCUMENTS_BUCKET (default tms-local-documents),
+ *   signed with your AWS credentials if any, else with placeholders.
+ * - Maps: MAPS_PROVIDER_URL / MAPS_API_KEY if set; otherwise the estimate.
+ */
+import * as http from "http";
+import * as path from "path";
+import type { AddressInfo } from "net";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createCache } from "../handlers/lib/cache";
+import { mapsConfig } from "../handlers/lib/config";
+import { createDb } from "../handlers/lib/db";
+import { HttpError } from "../handlers/lib/errors";
+import { apiHandler, matchRoute } from "../handlers/lib/http";
+import { S3DocumentStorage } from "../handlers/lib/s3";
+import { mapsOperations } from "../handlers/maps/api";
+import { migrate } from "../handlers/migrate/runner";
+import { trackingOperations } from "../handlers/tracking/api";
+import { tripsOperations } from "../handlers/trips/api";
+import { verifyDevToken } from "./local/dev-auth";
+import { startEmbeddedPostgres } from "./local/embedded-postgres";
+
+export interface DevServerOptions {
+  port?: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Where the embedded database keeps its data; undefined keeps it in memory. */
+  dataDir?: string;
+  secret?: string;
+}
+
+export interface DevServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const readBody = (req: http.IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir, maxConnections: 8 });
+  const databaseUrl = options.databaseUrl ?? embedded!.url;
+  const db = createDb({ kind: "url", connectionString: databaseUrl, poolMax: 2 });
+  await migrate(db);
+  const cache = await createCache(options.redisUrl ? { url: options.redisUrl } : undefined);
+  const s3 = new S3Client({
+    region: process.env.AWS_REGION ?? "ap-south-1",
+    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "LOCALDEVELOPMENT", secretAccessKey: "local-development-only" } }),
+  });
+  const maps = mapsConfig();
+  const functions = {
+    trips: apiHandler("trips", tripsOperations, async () => ({
+      db,
+      documents: new S3DocumentStorage(process.env.DOCUMENTS_BUCKET ?? "tms-local-documents", s3),
+      uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 300 },
+    })),
+    tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache })),
+    maps: apiHandler("maps", mapsOperations, async () => ({ provider: async () => maps.provider, cache, timeoutMs: maps.timeoutMs, cacheTtlSeconds: maps.cacheTtlSeconds })),
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = req.method ?? "GET";
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body));
+    };
+    try {
+      const { route } = matchRoute(method, url.pathname);
+      let claims: Record<string, unknown> | undefined;
+      if (route.auth === "jwt") {
+        // What API Gateway's JWT authorizer does before the Lambda is invoked.
+        const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+        if (!token) throw new HttpError(401, "unauthorized", "send Authorization: Bearer <token from `npm run dev:token`>");
+        try {
+          claims = verifyDevToken(token, options.secret);
+        } catch (err) {
+          throw new HttpError(401, "unauthorized", `token refused: ${(err as Error).message}`);
+        }
+      }
+      const body = await readBody(req);
+      const result = await functions[route.function as keyof typeof functions]({
+        version: "2.0",
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+        body: body || undefined,
+        isBase64Encoded: false,
+        requestContext: {
+          requestId: `local-${Date.now().toString(36)}`,
+          http: { method, path: url.pathname },
+          authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined,
+        },
+      } as never);
+      send(result.statusCode ?? 200, result.body, result.headers as Record<string, string>);
+    } catch (err) {
+      if (err instanceof HttpError) send(err.statusCode, { error: { code: err.code, message: err.message } }, err.headers);
+      else send(500, { error: { code: "internal_error", message: "internal server error" } });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 3000, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cache?.close();
+      await db.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+if (require.main === module) {
+  startDevServer({
+    port: Number(process.env.PORT ?? 3000),
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
+    dataDir: path.resolve(__dirname, "..", ".tms-dev", "pgdata"),
+  }).then(
+    (server) => {
+      process.stdout.write(
+        `TMS API on ${server.url} (database: ${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, .tms-dev/pgdata"}; redis: ${process.env.REDIS_URL ? "REDIS_URL" : "none"})\n` +
+          `  token:  npm run -s dev:token -- --org acme --role dispatcher\n` +
+          `  try:    curl -H "Authorization: Bearer $TOKEN" ${server.url}/api/trips\n`,
+      );
+      const stop = () => server.close().then(() => process.exit(0));
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    },
+    (err) => {
+      process.stderr.write(`dev server failed to start: ${(err as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
+}

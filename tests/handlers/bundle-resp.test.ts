@@ -1,0 +1,78 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { BundleError, bundleFunction } from "../../handlers/bundle";
+import { FUNCTION_NAMES } from "../../handlers/functions";
+import { RespError, encodeCommand, parseReply, respOptionsFromUrl } from "../../handlers/lib/resp";
+
+describe("handlers: bundles", function () {
+  this.timeout(120_000);
+  const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundleFunction(fn)]));
+
+  for (const fn of FUNCTION_NAMES) {
+    it(`${fn}: at most 300 KB minified, with a source map, and identical when built again`, () => {
+      const bundle = bundles[fn];
+      assert.ok(Buffer.byteLength(bundle.code) <= 300 * 1024, `${fn} is ${Buffer.byteLength(bundle.code)} bytes`);
+      assert.ok(bundle.files["index.js.map"], "source map");
+      assert.equal(bundleFunction(fn).hash, bundle.hash, "bundling is deterministic");
+      assert.ok(!bundle.code.includes("@aws-sdk/client-s3/dist"), "the AWS SDK stays external");
+      assert.ok(!bundle.files["index.js.map"].includes(process.cwd()), "no machine-specific paths");
+    });
+  }
+
+  it("ships the SQL migrations with the migrate function only", () => {
+    assert.ok(bundles.migrate.files["migrations/001_init.sql"].includes("CREATE TABLE trips"));
+    assert.ok(Object.keys(bundles.trips.files).every((f) => !f.startsWith("migrations/")));
+  });
+
+  it("loads without the AWS SDK installed (it is loaded only when first used)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-bundle-"));
+    fs.writeFileSync(path.join(dir, "index.js"), bundles.trips.code);
+    const loaded = require(path.join(dir, "index.js"));
+    assert.equal(typeof loaded.handler, "function");
+  });
+
+  it("reports a bundling error with the file and line", () => {
+    const dir = fs.mkdtempSync(path.join(process.cwd(), "handlers", ".broken-"));
+    try {
+      fs.writeFileSync(path.join(dir, "index.ts"), 'export const handler = () => {\n  return missing(;\n};\n');
+      assert.throws(() => bundleFunction("trips", path.join(dir, "index.ts")), (err: Error) => {
+        assert.ok(err instanceof BundleError);
+        assert.match(err.message, /bundling the trips function failed:\n {2}handlers\/\.broken-\w+\/index\.ts:2:\d+: /);
+        return true;
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("handlers: the Redis protocol client", () => {
+  it("encodes commands as RESP arrays of bulk strings", () => {
+    assert.equal(encodeCommand(["SET", "k", "välue", "EX", 60]).toString(), "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$6\r\nvälue\r\n$2\r\nEX\r\n$2\r\n60\r\n");
+  });
+
+  it("parses every reply type, and waits for replies split across packets", () => {
+    const one = (text: string) => parseReply(Buffer.from(text))?.value;
+    assert.equal(one("+OK\r\n"), "OK");
+    assert.equal(one(":42\r\n"), 42);
+    assert.equal(one("$-1\r\n"), null);
+    assert.equal(one("$5\r\nhello\r\n"), "hello");
+    assert.deepEqual(one("*2\r\n$1\r\na\r\n:1\r\n"), ["a", 1]);
+    const err = one("-WRONGPASS invalid password\r\n");
+    assert.ok(err instanceof RespError && err.message === "WRONGPASS invalid password");
+    assert.equal(parseReply(Buffer.from("$5\r\nhel")), undefined);
+    assert.equal(parseReply(Buffer.from("*2\r\n$1\r\na\r\n")), undefined);
+    const two = Buffer.from("+OK\r\n:7\r\n");
+    const first = parseReply(two)!;
+    assert.equal(parseReply(two, first.next)!.value, 7);
+  });
+
+  it("reads redis:// and rediss:// URLs", () => {
+    const t = { connectTimeoutMs: 1, commandTimeoutMs: 1 };
+    assert.deepEqual(respOptionsFromUrl("rediss://:p%40ss@cache.local:6380", t), { host: "cache.local", port: 6380, password: "p@ss", tls: true, ...t });
+    assert.equal(respOptionsFromUrl("redis://127.0.0.1", t).port, 6379);
+    assert.throws(() => respOptionsFromUrl("http://x", t), /not a redis URL/);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * Handler tests run against a real PostgreSQL: the server at DATABASE_URL when
+ * it is set (CI sets it; each run gets its own schema), otherwise an embedded
+ * PostgreSQL (PGlite) reached through `pg` over its socket server, so a fresh
+ * clone needs nothing installed. Tenants keep tests apart: each test works in
+ * organisations of its own.
+ */
+import { randomBytes } from "crypto";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { Client } from "pg";
+import { DatabaseConfig } from "../../handlers/lib/config";
+import { Db, createDb } from "../../handlers/lib/db";
+import { migrate } from "../../handlers/migrate/runner";
+import { strict as assert } from "assert";
+import { apiHandler } from "../../handlers/lib/http";
+import type { DocumentStorage } from "../../handlers/lib/s3";
+import type { Role } from "../../handlers/routes";
+import { tripsOperations } from "../../handlers/trips/api";
+import { startEmbeddedPostgres } from "../../scripts/local/embedded-postgres";
+
+interface TestDatabase {
+  url: string;
+  kind: "server" | "embedded";
+  /** Drops every server connection of `applicationName` (a database restart, as clients see it). */
+  restart(): Promise<void>;
+  release(): Promise<void>;
+}
+
+let shared: Promise<TestDatabase> | undefined;
+
+async function serverDatabase(url: string): Promise<TestDatabase> {
+  const schema = `tms_test_${process.pid}_${randomBytes(3).toString("hex")}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const scoped = new URL(url);
+  scoped.searchParams.set("options", `-c search_path=${schema}`);
+  scoped.searchParams.set("application_name", schema);
+  return {
+    url: scoped.toString(),
+    kind: "server",
+    restart: async () => {
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", [schema]);
+    },
+    release: async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+async function embeddedDatabase(): Promise<TestDatabase> {
+  const postgres = await startEmbeddedPostgres();
+  return { url: postgres.url, kind: "embedded", restart: postgres.restart, release: postgres.stop };
+}
+
+/** The migrated test database of this process. */
+export function testDatabase(): Promise<TestDatabase> {
+  shared ??= (async () => {
+    const database = process.env.DATABASE_URL ? await serverDatabase(process.env.DATABASE_URL) : await embeddedDatabase();
+    const db = createDb({ kind: "url", connectionString: database.url, poolMax: 1 });
+    await migrate(db);
+    await db.end();
+    return database;
+  })();
+  return shared;
+}
+
+const openPools: Db[] = [];
+
+/** A pool on the test database, closed when the run ends. */
+export async function testDb(poolMax = 2): Promise<Db> {
+  const config: DatabaseConfig = { kind: "url", connectionString: (await testDatabase()).url, poolMax };
+  const db = createDb(config);
+  openPools.push(db);
+  return db;
+}
+
+export async function releaseTestDatabase(): Promise<void> {
+  await Promise.all(openPools.splice(0).map((db) => db.end().catch(() => undefined)));
+  if (shared) await (await shared).release();
+  shared = undefined;
+}
+
+export const newOrg = () => `org_${randomBytes(5).toString("hex")}`;
+
+/** Claims as API Gateway's Cognito JWT authorizer passes them (groups in its bracketed form). */
+export const claims = (orgId: string, role: Role | Role[], sub = `${[role].flat()[0]}-${orgId}`) => ({
+  sub,
+  "custom:org_id": orgId,
+  "cognito:groups": `[${[role].flat().join(" ")}]`,
+});
+
+export interface CallOptions {
+  body?: unknown;
+  rawBody?: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  claims?: Record<string, unknown>;
+}
+
+export function apiEvent(method: string, path: string, options: CallOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: path,
+    rawQueryString,
+    headers: { ...(options.body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers },
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "api",
+      domainName: "api.local",
+      domainPrefix: "api",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+      requestId: `req-${randomBytes(4).toString("hex")}`,
+      routeKey: "$default",
+      stage: "$default",
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+      authorizer: options.claims ? { principalId: "", integrationLatency: 0, jwt: { claims: options.claims as Record<string, string>, scopes: [] } } : undefined,
+    },
+  } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
+
+export async function call(handler: Handler, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+  const result = await handler(apiEvent(method, path, options));
+  return {
+    status: result.statusCode ?? 0,
+    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    body: result.body ? JSON.parse(result.body) : undefined,
+  };
+}
+
+/** Document storage that records nothing: the trips suite does not upload. */
+export const noStorage: DocumentStorage = {
+  presignPut: async () => "https://example.invalid/put",
+  presignGet: async () => "https://example.invalid/get",
+  head: async () => undefined,
+};
+
+export async function tripsApp() {
+  const db = await testDb();
+  return apiHandler("trips", tripsOperations, async () => ({ db, documents: noStorage, uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 300 } }));
+}
+
+export const newTrip = (overrides: Record<string, unknown> = {}) => ({
+  reference: "MUM-PUN-1",
+  origin: { lat: 19.076, lng: 72.8777, address: "Bhiwandi warehouse, Mumbai" },
+  destination: { lat: 18.5204, lng: 73.8567, address: "Chakan depot, Pune" },
+  plannedStart: "2026-12-01T04:30:00.000Z",
+  plannedEnd: "2026-12-01T09:30:00.000Z",
+  ...overrides,
+});
+
+/** An organisation with a vehicle, as a dispatcher sees it. */
+export async function fleet(app: Handler) {
+  const org = newOrg();
+  const dispatcher = claims(org, "dispatcher");
+  const vehicle = await call(app, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: `MH12${Math.floor(Math.random() * 1e6)}` } });
+  assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));
+  return { org, dispatcher, vehicleId: vehicle.body.id as string };
+}
+

@@ -56,6 +56,23 @@ export function policyDocument(statements: PolicyStatement[]): string {
 }
 
 /**
+ * A role trust policy for one AWS service, limited to this account's use of it
+ * (and to `sourceArn`, where the service reports one): the confused-deputy guard.
+ */
+export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>, sourceArn?: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([accountId, sourceArn]).apply(([account, arn]) =>
+    policyDocument([
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ...(arn ? { ArnLike: { "aws:SourceArn": arn } } : {}) },
+      },
+    ]),
+  );
+}
+
+/**
  * The account, partition and region the component's provider deploys to, for
  * building ARNs and confused-deputy conditions.
  */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, policyDocument } from "./common";
+import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, serviceTrustPolicy } from "./common";
 
 /**
  * Memory of the Graviton classes the platform supports (GiB). RDS derives
@@ -346,16 +346,7 @@ export class Database extends pulumi.ComponentResource {
       {
         name: `${a.namePrefix}-rds-monitoring`,
         description: "Lets RDS enhanced monitoring publish OS metrics",
-        assumeRolePolicy: accountId.apply((account) =>
-          policyDocument([
-            {
-              Effect: "Allow",
-              Principal: { Service: "monitoring.rds.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ]),
-        ),
+        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", accountId),
       },
       { parent: this },
     );

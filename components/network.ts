@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { contains, overlaps, parseCidr } from "../config/cidr";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, formatPath, policyDocument } from "./common";
+import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, formatPath, policyDocument, serviceTrustPolicy } from "./common";
 
 export type NatGatewayMode = "OnePerAz" | "Single";
 export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
@@ -254,20 +254,8 @@ export class Network extends pulumi.ComponentResource {
       {
         name: `${a.namePrefix}-vpc-flow-logs`,
         description: "Lets VPC Flow Logs write to its own log group and nowhere else",
-        assumeRolePolicy: pulumi.all([accountId, partition, region]).apply(([account, part, reg]) =>
-          policyDocument([
-            {
-              Effect: "Allow",
-              Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              // Confused-deputy guard: only flow logs of this account may assume the role.
-              Condition: {
-                StringEquals: { "aws:SourceAccount": account },
-                ArnLike: { "aws:SourceArn": `arn:${part}:ec2:${reg}:${account}:vpc-flow-log/*` },
-              },
-            },
-          ]),
-        ),
+        // Confused-deputy guard: only this account's flow logs may assume the role.
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId, pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`),
       },
       { parent: this },
     );

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblem, InvalidArgsError, awsContext, policyDocument } from "./common";
+import { ArgProblem, InvalidArgsError, awsContext, policyDocument, serviceTrustPolicy } from "./common";
 import { createSecureBucket } from "./secure-bucket";
 
 /** The reference's lifecycle ("S3 Lifecycle Rules"). */
@@ -188,11 +188,7 @@ export class DocumentStore extends pulumi.ComponentResource {
       {
         name: `${a.namePrefix}-documents-replication`,
         description: "Lets S3 replicate the documents bucket to its replica, and nothing else",
-        assumeRolePolicy: accountId.apply((account) =>
-          policyDocument([
-            { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } },
-          ]),
-        ),
+        assumeRolePolicy: serviceTrustPolicy("s3.amazonaws.com", accountId),
       },
       { parent: this },
     );

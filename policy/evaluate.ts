@@ -121,6 +121,8 @@ export function loadStackPolicyConfig(stack: string, file?: string): unknown {
   }
 }
 
+const NO_STACK_TAGS: ReadonlyMap<string, string> = new Map();
+
 class NotApplicableError extends Error {}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicableError(reason);
@@ -205,25 +207,13 @@ export async function evaluatePack(pack: PackDefinition, resources: PlanResource
     };
     if ("validateResource" in policy) {
       const validations = [(policy as ResourceValidationPolicy).validateResource].flat().filter((v) => v !== undefined);
-      for (const [i, resource] of resources.entries()) {
-        const target = stackResources[i];
-        const args = {
-          type: resource.type,
-          props: proxy.unknownCheckingProxy(toProps(resource.inputs)),
-          urn: resource.urn,
-          name: resource.name,
-          opts: OPTIONS(resource.parent),
-          provider: (target as { provider?: unknown }).provider,
-          stackTags: new Map<string, string>(),
-          isType: () => false,
-          asType: () => undefined,
-          getConfig,
-          notApplicable,
-        };
+      for (const resource of stackResources) {
+        // The same view of the resource a stack policy gets, plus what resource policies are given.
+        const args = { ...resource, stackTags: NO_STACK_TAGS, getConfig, notApplicable };
         for (const validate of validations) await run(resource.urn, (report) => validate(args as never, report));
       }
     } else {
-      const args = { resources: stackResources, getConfig, stackTags: new Map<string, string>(), notApplicable };
+      const args = { resources: stackResources, getConfig, stackTags: NO_STACK_TAGS, notApplicable };
       await run(null, (report) => (policy as StackValidationPolicy).validateStack(args as never, report));
     }
   }

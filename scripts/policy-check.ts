@@ -7,17 +7,12 @@
  * clean, 1 a mandatory policy is violated, 2 bad arguments, plan or config.
  */
 import * as fs from "fs";
-import { parseArgs } from "util";
 import type { PlanResource } from "../plan/engine";
 import { renderPolicy } from "../plan/report";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
+import { fail, parseOptions, run } from "./local/cli";
 
 const USAGE = "usage: npm run policy:check -- --plan <plan.json> [--json] [--policy-config <policy pack config file>]";
-
-function fail(status: number, message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(status);
-}
 
 /** Reads a plan file, filling the fields a hand-written plan may leave out; rejects anything else. */
 function readPlan(file: string): { stack: string; resources: PlanResource[] } {
@@ -50,25 +45,7 @@ function readPlan(file: string): { stack: string; resources: PlanResource[] } {
 }
 
 async function main(): Promise<number> {
-  let values: { plan?: string; json?: boolean; "policy-config"?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        plan: { type: "string" },
-        json: { type: "boolean", default: false },
-        "policy-config": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    fail(2, `${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = parseOptions({ plan: { type: "string" }, json: { type: "boolean", default: false }, "policy-config": { type: "string" } }, USAGE);
   if (!values.plan) fail(2, `--plan is required\n${USAGE}`);
   const plan = readPlan(values.plan);
   let report;
@@ -82,7 +59,4 @@ async function main(): Promise<number> {
   return report.summary.mandatory > 0 ? 1 : 0;
 }
 
-main().then(
-  (status) => process.exit(status),
-  (err) => fail(3, String(err?.stack ?? err)),
-);
+run(main);

@@ -24,6 +24,14 @@ function vpcsOf(resources: PolicyResource[]): { vpc: PolicyResource; urns: Set<s
   return [...plain, ...components];
 }
 
+/** The VPCs that no resource of `type` refers to through its `vpcId`. */
+function vpcsWithout(resources: PolicyResource[], type: string): PolicyResource[] {
+  const companions = ofType(resources, type);
+  return vpcsOf(resources)
+    .filter(({ urns }) => !companions.some((c) => refersTo(c, "vpcId", urns)))
+    .map(({ vpc }) => vpc);
+}
+
 export const networkPolicies: TmsPolicy[] = [
   resourcePolicy({
     name: "ec2-no-open-ingress",
@@ -71,8 +79,8 @@ export const networkPolicies: TmsPolicy[] = [
       for (const sg of defaults) {
         if (asArray(sg.props.ingress).length > 0 || asArray(sg.props.egress).length > 0) report(`default security group ${sg.name} has rules`, sg);
       }
-      for (const { vpc, urns } of vpcsOf(resources)) {
-        if (!defaults.some((sg) => refersTo(sg, "vpcId", urns))) report(`VPC ${vpc.name}: its default security group is not managed (and keeps AWS's allow-all rules)`, vpc);
+      for (const vpc of vpcsWithout(resources, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")) {
+        report(`VPC ${vpc.name}: its default security group is not managed (and keeps AWS's allow-all rules)`, vpc);
       }
     },
   }),
@@ -84,10 +92,7 @@ export const networkPolicies: TmsPolicy[] = [
     fsbp: "EC2.6",
     remediation: "Add an aws.ec2.FlowLog for the VPC to a log group with retention.",
     validate: (resources, report) => {
-      const flowLogs = ofType(resources, "aws:ec2/flowLog:FlowLog");
-      for (const { vpc, urns } of vpcsOf(resources)) {
-        if (!flowLogs.some((f) => refersTo(f, "vpcId", urns))) report(`VPC ${vpc.name} has no flow log`, vpc);
-      }
+      for (const vpc of vpcsWithout(resources, "aws:ec2/flowLog:FlowLog")) report(`VPC ${vpc.name} has no flow log`, vpc);
     },
   }),
   resourcePolicy({

@@ -1,0 +1,31 @@
+/** What every command here shares: option parsing, usage, exit statuses (2 = bad arguments, 3 = the command failed). */
+import { parseArgs, ParseArgsConfig } from "util";
+
+export function fail(status: number, message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(status);
+}
+
+/** Parses strict `--options`; `--help` prints the usage, anything unknown exits 2 with it. */
+export function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(options: O, usage: string) {
+  try {
+    const { values } = parseArgs({ options, args: process.argv.slice(2).filter((a) => a !== "--help" && a !== "-h"), strict: true, allowPositionals: false });
+    if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+      process.stdout.write(`${usage}\n`);
+      process.exit(0);
+    }
+    return values;
+  } catch (err) {
+    return fail(2, `${(err as Error).message}\n${usage}`);
+  }
+}
+
+/** Runs a command and exits with the status it returns; an unexpected failure exits 3. */
+export function run(main: () => Promise<number> | number): void {
+  Promise.resolve()
+    .then(main)
+    .then(
+      (status) => process.exit(status),
+      (err) => fail(3, String(err?.stack ?? err)),
+    );
+}

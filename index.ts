@@ -4,6 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ApiTier } from "./components/api";
+import { Auth } from "./components/auth";
 import { Database } from "./components/database";
 import { Network } from "./components/network";
 import { DocumentStore } from "./components/storage";
@@ -55,6 +57,26 @@ const documents = new DocumentStore(
 );
 if (config.documents.corsOrigins.length > 0) documents.allowBrowserUploads(config.documents.corsOrigins);
 
+const auth = new Auth("auth", { namePrefix, ...config.auth }, opts);
+
+const api = new ApiTier(
+  "api",
+  {
+    namePrefix,
+    network: { privateSubnetIds: network.privateSubnetIds, lambdaSecurityGroupId: network.lambdaSecurityGroupId },
+    database: { host: database.endpoint, port: database.port, name: database.databaseName, secretArn: database.masterSecretArn, kmsKeyArn: database.kmsKeyArn },
+    redis: database.redis && { host: database.redis.primaryEndpoint, port: database.redis.port, authSecretArn: database.redis.authTokenSecretArn, kmsKeyArn: database.kmsKeyArn },
+    documents: { bucketName: documents.bucketName, bucketArn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn },
+    auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId },
+    mapsProvider: config.maps.providerUrl && config.mapsApiKey ? { url: config.maps.providerUrl, apiKey: config.mapsApiKey } : undefined,
+    functions: config.functions,
+    throttling: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
+    positionRetentionDays: config.positionRetentionDays,
+    logRetentionDays: config.logRetentionDays,
+  },
+  opts,
+);
+
 export const region = config.region;
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -77,3 +99,7 @@ export const postgres = {
 };
 export const redis = database.redis;
 export const documentsBucket = { name: documents.bucketName, arn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn, replicaName: documents.replicaBucketName };
+export const apiUrl = api.apiEndpoint;
+export const apiId = api.apiId;
+export const functionNames = api.functionNames;
+export const cognito = { userPoolId: auth.userPoolId, clientId: auth.clientId, issuerUrl: auth.issuerUrl, hostedDomain: auth.hostedDomain };

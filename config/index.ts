@@ -19,10 +19,14 @@ export function decodeConfigValue(value: string): unknown {
   }
 }
 
+export type LoadedStackConfig = Omit<StackConfig, "mapsApiKey"> & { mapsApiKey?: pulumi.Output<string> };
+
 /** Reads the running stack's configuration and validates it; throws StackConfigError on any bad value. */
-export function loadStackConfig(): StackConfig {
+export function loadStackConfig(): LoadedStackConfig {
   const all = pulumi.runtime.allConfig();
   const raw = Object.fromEntries(Object.entries(all).map(([key, value]) => [key, decodeConfigValue(value)]));
   const secretKeys = new Set(Object.keys(all).filter((key) => isConfigSecret(key)));
-  return parseStackConfig(raw, pulumi.getStack(), secretKeys);
+  const { mapsApiKey, ...config } = parseStackConfig(raw, pulumi.getStack(), secretKeys);
+  // Secret from here on, whether or not it was set with --secret.
+  return { ...config, mapsApiKey: mapsApiKey === undefined ? undefined : pulumi.secret(mapsApiKey) };
 }

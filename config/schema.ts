@@ -10,7 +10,7 @@ import { LOG_RETENTION_DAYS, formatPath } from "../components/common";
 import { connectionDemand, databaseArgsProblems, defaultMaxConnections } from "../components/database";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";
 import { documentStoreArgsProblems } from "../components/storage";
-import { FUNCTIONS, FunctionName, reservedConcurrencyOf } from "../handlers/functions";
+import { FUNCTIONS, FUNCTION_NAMES, FunctionName, reservedConcurrencyOf } from "../handlers/functions";
 
 /** Data residency (reference: "All data stored in ap-south-1 (Mumbai)"). */
 export const HOME_REGION = "ap-south-1";
@@ -83,11 +83,33 @@ const documentsSchema = z.strictObject({
   replicaRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region name like "ap-south-2"' }).optional(),
 });
 
+const functionName = z.enum(FUNCTION_NAMES as [FunctionName, ...FunctionName[]]);
+
 const functionsSchema = z.strictObject({
   /** Per API function; 0 turns reserved concurrency off (small accounts cannot reserve). */
   reservedConcurrency: z.number().int().min(0).max(1000),
+  provisionedConcurrency: z.number().int().min(0).max(100).default(0),
+  provisionedFunctions: z.array(functionName).default(["tracking", "trips"]),
+  memoryMb: z.partialRecord(functionName, z.number().int().min(512).max(1024)).default({}),
   dbPoolSize: z.number().int().min(1).max(2).default(2),
   connectionHeadroom: z.number().int().min(0).default(20),
+});
+
+const authSchema = z.strictObject({
+  mfa: z.enum(["OFF", "OPTIONAL", "ON"]).default("OPTIONAL"),
+  deletionProtection: z.boolean(),
+  threatProtection: z.enum(["off", "audit", "enforced"]).default("off"),
+  callbackUrls: z.array(z.url({ protocol: /^https?$/ })).default([]),
+});
+
+const apiSchema = z.strictObject({
+  throttlingRateLimit: z.number().positive().default(1000),
+  throttlingBurstLimit: z.number().int().positive().default(500),
+});
+
+const mapsSchema = z.strictObject({
+  /** The external provider; its key is the secret tms:mapsApiKey. Unset: the built-in estimate. */
+  providerUrl: z.url({ protocol: /^https$/ }).optional(),
 });
 
 const stackConfigSchema = z
@@ -108,6 +130,11 @@ const stackConfigSchema = z
     "tms:cache": cacheSchema,
     "tms:documents": documentsSchema.default({ corsOrigins: [] }),
     "tms:functions": functionsSchema,
+    "tms:auth": authSchema,
+    "tms:api": apiSchema.default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
+    "tms:maps": mapsSchema.default({}),
+    "tms:mapsApiKey": z.string().min(8).optional(),
+    "tms:positionRetentionDays": z.number().int().min(1).max(3650).default(90),
   })
   .superRefine((config, ctx) => {
     const at = (key: string, problems: { path: (string | number)[]; message: string }[], input: unknown) => {
@@ -119,12 +146,20 @@ const stackConfigSchema = z
     const replicaProblems = documentStoreArgsProblems({}, config["aws:region"], documents.replicaRegion).filter((p) => p.path[0] === "replica");
     at("tms:documents", replicaProblems.map((p) => ({ ...p, path: ["replicaRegion"] })), documents);
     budgetProblem(config["tms:functions"], postgres, ctx);
+    const providerUrl = config["tms:maps"].providerUrl;
+    if (providerUrl && !config["tms:mapsApiKey"]) {
+      ctx.addIssue({ code: "custom", path: ["tms:mapsApiKey"], message: "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set", input: undefined });
+    }
+    if (!providerUrl && config["tms:mapsApiKey"]) {
+      ctx.addIssue({ code: "custom", path: ["tms:maps", "providerUrl"], message: "expected the provider's URL since tms:mapsApiKey is set", input: undefined });
+    }
     config["tms:network"].availabilityZones.forEach((zone, i) => {
       if (!new RegExp(`^${config["aws:region"]}[a-z]$`).test(zone)) {
         ctx.addIssue({
           code: "custom",
           path: ["tms:network", "availabilityZones", i],
           message: `expected an availability zone of ${config["aws:region"]} (e.g. ${config["aws:region"]}a)`,
+          input: zone,
         });
       }
     });
@@ -168,6 +203,12 @@ export interface StackConfig {
   cache: z.output<typeof cacheSchema>;
   documents: z.output<typeof documentsSchema>;
   functions: z.output<typeof functionsSchema>;
+  auth: z.output<typeof authSchema>;
+  api: z.output<typeof apiSchema>;
+  maps: z.output<typeof mapsSchema>;
+  /** Plaintext here; loadStackConfig turns it into a secret Output before anything uses it. */
+  mapsApiKey?: string;
+  positionRetentionDays: number;
 }
 
 export class StackConfigError extends pulumi.RunError {
@@ -189,6 +230,9 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
   const result = stackConfigSchema.safeParse(ours, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, ours, secretKeys));
   if (result.success) problems.push(...tagProblems(result.data["aws:defaultTags"].tags, stack));
+  if (ours["tms:mapsApiKey"] !== undefined && !secretKeys.has("tms:mapsApiKey")) {
+    problems.push("tms:mapsApiKey: is stored in plaintext; expected a secret (pulumi config set --secret tms:mapsApiKey <key>)");
+  }
   if (!result.success || problems.length > 0) throw new StackConfigError(stack, problems);
 
   const config = result.data;
@@ -203,6 +247,11 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
     cache: config["tms:cache"],
     documents: config["tms:documents"],
     functions: config["tms:functions"],
+    auth: config["tms:auth"],
+    api: config["tms:api"],
+    maps: config["tms:maps"],
+    mapsApiKey: config["tms:mapsApiKey"],
+    positionRetentionDays: config["tms:positionRetentionDays"],
   };
 }
 
@@ -255,7 +304,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: RawStackConfig, secretKeys:
   return [`${key}: ${given}; ${expectation(issue)}`];
 }
 
-/** Zod's built-in messages start with "Invalid ..." or "Too ..."; ours say what is expected. */
+/** Zod's built-in messages start with "Invalid ..." or "Too ..."; ours say what is expected. Custom issues must pass `input` (even undefined), or zod reports the whole config as the value. */
 function expectation(issue: z.core.$ZodIssue): string {
   const ownMessage = /^(Invalid|Too )/.test(issue.message) ? undefined : issue.message;
   switch (issue.code) {
@@ -266,9 +315,9 @@ function expectation(issue: z.core.$ZodIssue): string {
       return `expected ${options}${ownMessage ? ` (${ownMessage})` : ""}`;
     }
     case "too_small":
-      return `expected at least ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
+      return `expected ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
     case "too_big":
-      return `expected at most ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
+      return `expected ${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
     default:
       return ownMessage ?? issue.message;
   }

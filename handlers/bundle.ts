@@ -14,8 +14,8 @@ import { MIGRATIONS_DIR } from "./migrate/runner";
 
 export const HANDLERS_DIR = __dirname;
 const ROOT = path.resolve(__dirname, "..");
-/** The Node.js version of the Lambda runtime the ApiTier deploys. */
-export const NODE_TARGET = "node22";
+/** The Node.js version of the Lambda runtime the ApiTier deploys (nodejs24.x). */
+export const NODE_TARGET = "node24";
 
 export interface FunctionBundle {
   /** Files of the deployment package, by path inside it. */

@@ -63,6 +63,8 @@ export interface RunOptions {
   configFile?: string;
   /** Applied on top of the stack file, e.g. to test a variant of `prod`. */
   config?: ConfigOverrides;
+  /** Runs this instead of index.ts (with the stack's config), e.g. one component with chosen args. */
+  program?: () => unknown;
 }
 
 /** Bad input to the engine itself: no such stack, an unreadable stack file. Exit status 2. */
@@ -302,7 +304,7 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   const failures: unknown[] = [];
   activeRunFailures = failures;
   try {
-    await runInPulumiStack(async () => require(entry));
+    await runInPulumiStack(async () => (options.program ? options.program() : require(entry)));
     await waitForRPCs();
     if (failures.length > 0) throw failures[0];
     if (pulumi.log.hasErrors()) throw new Error("the program logged errors (see above)");

@@ -42,7 +42,9 @@ export class PlanMocks implements Mocks {
     const id = mockId(args.type, args.name, inputs);
     const state: Record<string, unknown> = { ...inputs, id };
     if (args.type.startsWith("aws:")) state.arn = mockArn(args.type, id, inputs, region);
-    return { id, state: { ...state, ...computedAttributes(args.type, args.name, id, inputs, region) } };
+    const computed = computedAttributes(args.type, args.name, id, inputs, region);
+    // Some resources' ids are computed by AWS rather than chosen (a user pool's, for one).
+    return { id: typeof computed.id === "string" ? computed.id : id, state: { ...state, ...computed } };
   }
 
   call(args: MockCallArgs): Record<string, unknown> {
@@ -118,6 +120,23 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2":
       return { bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com`, region };
+    case "aws:apigatewayv2/api:Api":
+      return { apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${region}:${account}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
+    case "aws:lambda/function:Function": {
+      const arn = `arn:aws:lambda:${region}:${account}:function:${id}`;
+      const version = inputs.publish ? "1" : "$LATEST";
+      return { arn, invokeArn: lambdaInvokeArn(region, arn), version, qualifiedArn: `${arn}:${version}`, qualifiedInvokeArn: lambdaInvokeArn(region, `${arn}:${version}`) };
+    }
+    case "aws:lambda/alias:Alias": {
+      const arn = `arn:aws:lambda:${region}:${account}:function:${inputs.functionName}:${inputs.name}`;
+      return { arn, invokeArn: lambdaInvokeArn(region, arn) };
+    }
+    case "aws:cognito/userPool:UserPool": {
+      const poolId = `${region}_Mock${slug(name).replace(/-/g, "")}`;
+      return { id: poolId, arn: `arn:aws:cognito-idp:${region}:${account}:userpool/${poolId}`, endpoint: `cognito-idp.${region}.amazonaws.com/${poolId}` };
+    }
+    case "aws:sqs/queue:Queue":
+      return { arn: `arn:aws:sqs:${region}:${account}:${id}`, url: `https://sqs.${region}.amazonaws.com/${account}/${id}` };
     case "random:index/randomId:RandomId":
       return { hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
     case "random:index/randomPassword:RandomPassword":
@@ -126,6 +145,8 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
       return {};
   }
 }
+
+const lambdaInvokeArn = (region: string, functionArn: string) => `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 
 function mockId(type: string, name: string, inputs: Record<string, unknown>): string {
   const prefixes: Record<string, string> = {

@@ -143,6 +143,17 @@ describe("stack config validation", () => {
     assert.equal(problem, "tms:logRetentionDays: got [secret]; expected number");
   });
 
+  it("validates the API tier's settings", () => {
+    assert.deepEqual(problems(devConfig({ "tms:auth": { mfa: "SOMETIMES", deletionProtection: false } })), [
+      'tms:auth.mfa: got "SOMETIMES"; expected one of "OFF", "OPTIONAL", "ON"',
+    ]);
+    const [memory] = problems(devConfig({ "tms:functions": { reservedConcurrency: 0, memoryMb: { tracking: 2048 } } }));
+    assert.equal(memory, "tms:functions.memoryMb.tracking: got 2048; expected at most 1024");
+    const [provisioned] = problems(devConfig({ "tms:functions": { reservedConcurrency: 0, provisionedFunctions: ["billing"] } }));
+    assert.match(provisioned, /^tms:functions\.provisionedFunctions\[0\]: got "billing"; expected one of "tracking", "maps", "trips", "jobs", "migrate"/);
+    assert.deepEqual(problems(devConfig({ "tms:api": { throttlingRateLimit: 0 } })), ["tms:api.throttlingRateLimit: got 0; expected more than 0"]);
+  });
+
   it("ignores config of other namespaces it does not use", () => {
     assert.doesNotThrow(() => parseStackConfig(devConfig({ "aws:profile": "ops" }), "dev"));
   });

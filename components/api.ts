@@ -1,0 +1,428 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleFunction } from "../handlers/bundle";
+import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../handlers/functions";
+import { TASKS } from "../handlers/jobs";
+import { migrationsHash } from "../handlers/migrate/runner";
+import { ROUTES, Route, routeKey } from "../handlers/routes";
+import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, policyDocument, serviceTrustPolicy } from "./common";
+
+/** The newest Node.js LTS the AWS provider offers for Lambda. */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+
+export interface FunctionSettings {
+  /** Memory per function (the reference: 512-1024 MB). @default 512 for each */
+  memoryMb?: Partial<Record<FunctionName, number>>;
+  /** Reserved concurrency of each API function; singletons get 1. 0 turns it off. @default 0 */
+  reservedConcurrency?: number;
+  /** Provisioned concurrency of the critical functions. 0 turns it off. @default 0 */
+  provisionedConcurrency?: number;
+  /** Which functions are critical (kept warm). @default ["tracking", "trips"] */
+  provisionedFunctions?: FunctionName[];
+  /** PostgreSQL connections per container. @default 2 */
+  dbPoolSize?: number;
+}
+
+export interface ApiTierArgs {
+  /** Prefix of every physical name. @example "tms-prod" */
+  namePrefix: string;
+  network: { privateSubnetIds: pulumi.Input<string[]>; lambdaSecurityGroupId: pulumi.Input<string> };
+  database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
+  /** Omit to run without a cache. */
+  redis?: { host: pulumi.Input<string>; port: pulumi.Input<number>; authSecretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
+  documents: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
+  /** The Cognito issuer and the SPA client id the JWT authorizer trusts. */
+  auth: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string> };
+  /** The external maps provider; omit to use the built-in estimate. The key is kept in Secrets Manager. */
+  mapsProvider?: { url: string; apiKey: pulumi.Input<string> };
+  functions?: FunctionSettings;
+  /** Default route throttling (both are required: unset numbers mean 0, and every call is throttled). */
+  throttling: { rateLimit: number; burstLimit: number };
+  /** @default 90 */
+  positionRetentionDays?: number;
+  /** @default 30 */
+  logRetentionDays?: number;
+  /** The route table and runtime contract to deploy. @default the handlers' own */
+  routes?: readonly Route[];
+  contract?: Record<FunctionName, FunctionTraits>;
+}
+
+/** Does every route name a deployable API function, and does every function have a route or a job? */
+export function contractProblems(routes: readonly Route[], functions: Record<string, FunctionTraits>): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  routes.forEach((route, i) => {
+    const fn = functions[route.function];
+    if (!fn) problems.push({ path: ["routes", i], message: `expected a function the runtime contract defines for ${routeKey(route)}, got "${route.function}"` });
+    else if (!fn.api) problems.push({ path: ["routes", i], message: `expected an API function for ${routeKey(route)}; ${route.function} is invoked directly` });
+  });
+  for (const [fn, traits] of Object.entries(functions)) {
+    const invoked = traits.api ? routes.some((r) => r.function === fn) : fn === "jobs" || fn === "migrate";
+    if (!invoked) problems.push({ path: ["functions", fn], message: "expected a route or a job that invokes it; nothing does" });
+  }
+  return problems;
+}
+
+function normalize(args: ApiTierArgs) {
+  const problems = contractProblems(args.routes ?? ROUTES, args.contract ?? FUNCTIONS);
+  const f = args.functions ?? {};
+  for (const [fn, mb] of Object.entries(f.memoryMb ?? {})) {
+    if (mb < 512 || mb > 1024) problems.push({ path: ["functions", "memoryMb", fn], message: `expected 512-1024 MB (the reference's range), got ${mb}` });
+  }
+  if (!(args.throttling.rateLimit > 0 && args.throttling.burstLimit > 0)) problems.push({ path: ["throttling"], message: "expected both limits above zero" });
+  const logRetentionDays = args.logRetentionDays ?? 30;
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) problems.push({ path: ["logRetentionDays"], message: "expected a retention CloudWatch Logs accepts" });
+  if (problems.length > 0) throw new InvalidArgsError("tms:api:ApiTier", problems);
+  return {
+    ...args,
+    routes: args.routes ?? ROUTES,
+    logRetentionDays,
+    positionRetentionDays: args.positionRetentionDays ?? 90,
+    memoryMb: (fn: FunctionName) => f.memoryMb?.[fn] ?? 512,
+    reservedConcurrency: f.reservedConcurrency ?? 0,
+    provisioned: (fn: FunctionName) => ((f.provisionedConcurrency ?? 0) > 0 && (f.provisionedFunctions ?? ["tracking", "trips"]).includes(fn) ? f.provisionedConcurrency! : 0),
+    dbPoolSize: f.dbPoolSize ?? 2,
+  };
+}
+type Normalized = ReturnType<typeof normalize>;
+
+interface Deployed {
+  fn: aws.lambda.Function;
+  /** What API Gateway and the scheduler invoke: the function, or its provisioned alias. */
+  invokeArn: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  qualifier?: pulumi.Output<string>;
+}
+
+/** One build per function per process: the sources cannot change while the program runs. */
+const bundles = new Map<FunctionName, ReturnType<typeof bundleFunction>>();
+function bundleOnce(fn: FunctionName) {
+  let bundle = bundles.get(fn);
+  if (!bundle) bundles.set(fn, (bundle = bundleFunction(fn)));
+  return bundle;
+}
+
+/** Timeouts: API functions match API Gateway's 30 s; jobs and migrations may take longer. */
+const TIMEOUT_SECONDS: Record<FunctionName, number> = { tracking: 30, maps: 30, trips: 30, jobs: 300, migrate: 300 };
+
+/**
+ * The API tier: one Lambda per function of the handlers' runtime contract
+ * (bundled by the program itself), the HTTP API with a Cognito JWT authorizer
+ * over exactly the handlers' route table, the scheduled jobs, and the
+ * migrations, applied during `pulumi up` before new code serves traffic.
+ */
+export class ApiTier extends pulumi.ComponentResource {
+  public readonly apiId: pulumi.Output<string>;
+  public readonly apiEndpoint: pulumi.Output<string>;
+  public readonly executionArn: pulumi.Output<string>;
+  public readonly functionNames: Record<FunctionName, pulumi.Output<string>>;
+  public readonly scheduleGroupName: pulumi.Output<string>;
+  public readonly deadLetterQueueArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ApiTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tms:api:ApiTier", name, {}, opts);
+    const a = normalize(args);
+    const ctx = awsContext(this);
+    const mapsSecret = a.mapsProvider && this.createMapsSecret(name, a, a.mapsProvider);
+
+    // Migrations first: every other function waits for the schema it expects.
+    const migrate = this.createFunction(name, a, "migrate", ctx, mapsSecret);
+    const migration = new aws.lambda.Invocation(
+      `${name}-migrate`,
+      { functionName: migrate.fn.name, input: JSON.stringify({ migrations: migrationsHash() }), triggers: { migrations: migrationsHash() } },
+      { parent: this },
+    );
+    const deployed = Object.fromEntries(
+      FUNCTION_NAMES.filter((fn) => fn !== "migrate").map((fn) => [fn, this.createFunction(name, a, fn, ctx, mapsSecret, [migration])]),
+    ) as Record<Exclude<FunctionName, "migrate">, Deployed>;
+
+    const api = this.createHttpApi(name, a, deployed);
+    const jobs = this.createSchedules(name, a, deployed.jobs, ctx.accountId);
+
+    this.apiId = api.id;
+    this.apiEndpoint = api.apiEndpoint;
+    this.executionArn = api.executionArn;
+    this.functionNames = { ...Object.fromEntries(Object.entries(deployed).map(([fn, d]) => [fn, d.fn.name])), migrate: migrate.fn.name } as Record<FunctionName, pulumi.Output<string>>;
+    this.scheduleGroupName = jobs.group.name;
+    this.deadLetterQueueArn = jobs.dlq.arn;
+    this.registerOutputs({ apiId: this.apiId, apiEndpoint: this.apiEndpoint, executionArn: this.executionArn, functionNames: this.functionNames });
+  }
+
+  private createMapsSecret(name: string, a: Normalized, provider: NonNullable<ApiTierArgs["mapsProvider"]>) {
+    const key = new aws.kms.Key(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, enableKeyRotation: true, deletionWindowInDays: 30 }, { parent: this });
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-maps-provider`,
+      { name: `${a.namePrefix}/maps/provider`, description: "URL and API key of the external maps provider", kmsKeyId: key.arn },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-maps-provider`,
+      { secretId: secret.id, secretString: pulumi.secret(pulumi.output(provider.apiKey).apply((apiKey) => JSON.stringify({ url: provider.url, apiKey }))) },
+      { parent: this },
+    );
+    return { arn: secret.arn, kmsKeyArn: key.arn };
+  }
+
+  /** Everything `fn` may do, and nothing more. */
+  private permissions(fn: FunctionName, a: Normalized, logGroupArn: pulumi.Output<string>, region: pulumi.Output<string>, mapsSecret?: { arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> }) {
+    const traits: FunctionTraits = FUNCTIONS[fn];
+    const secrets: { arn: pulumi.Input<string>; key: pulumi.Input<string> }[] = [
+      ...(traits.database ? [{ arn: a.database.secretArn, key: a.database.kmsKeyArn }] : []),
+      ...(traits.redis && a.redis ? [{ arn: a.redis.authSecretArn, key: a.redis.kmsKeyArn }] : []),
+      ...(traits.mapsProvider && mapsSecret ? [{ arn: mapsSecret.arn, key: mapsSecret.kmsKeyArn }] : []),
+    ];
+    return pulumi
+      .all([logGroupArn, region, pulumi.all(secrets.map((s) => s.arn)), pulumi.all(secrets.map((s) => s.key)), a.documents.bucketArn, a.documents.kmsKeyArn])
+      .apply(([logs, reg, secretArns, keyArns, bucketArn, documentsKey]) => {
+        const statements: PolicyStatement[] = [
+          {
+            // AWS grants a VPC function's network-interface actions on "*" only.
+            Sid: "VpcNetworkInterfaces",
+            Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            Resource: "*",
+          },
+          { Sid: "OwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs}:*` },
+          { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+        ];
+        if (secretArns.length > 0) {
+          statements.push({ Sid: "OwnSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns });
+          statements.push({
+            Sid: "DecryptOwnSecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: [...new Set(keyArns)],
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${reg}.amazonaws.com` } },
+          });
+        }
+        if (traits.documents) {
+          // Presigned URLs act with this role: uploads and downloads under the organisations' prefix only.
+          statements.push({ Sid: "Documents", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/orgs/*` });
+          statements.push({
+            Sid: "DocumentsKey",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: documentsKey,
+            Condition: { StringEquals: { "kms:ViaService": `s3.${reg}.amazonaws.com` } },
+          });
+        }
+        return policyDocument(statements);
+      });
+  }
+
+  private environment(fn: FunctionName, a: Normalized, mapsSecret?: { arn: pulumi.Output<string> }): Record<string, pulumi.Input<string>> {
+    const values: Record<string, pulumi.Input<string> | undefined> = {
+      POWERTOOLS_SERVICE_NAME: `tms-${fn}`,
+      POWERTOOLS_LOG_LEVEL: "INFO",
+      POWERTOOLS_METRICS_NAMESPACE: "TMS",
+      DB_HOST: a.database.host,
+      DB_PORT: pulumi.output(a.database.port).apply(String),
+      DB_NAME: a.database.name,
+      DB_SECRET_ARN: a.database.secretArn,
+      DB_POOL_MAX: String(a.dbPoolSize),
+      DB_SSL: "verify",
+      NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+      REDIS_HOST: a.redis?.host,
+      REDIS_PORT: a.redis && pulumi.output(a.redis.port).apply(String),
+      REDIS_AUTH_SECRET_ARN: a.redis?.authSecretArn,
+      DOCUMENTS_BUCKET: a.documents.bucketName,
+      MAPS_PROVIDER_SECRET_ARN: mapsSecret?.arn,
+      POSITION_RETENTION_DAYS: String(a.positionRetentionDays),
+    };
+    // Exactly the function's contract: what it does not read, it does not get.
+    const variables: Record<string, pulumi.Input<string>> = {};
+    for (const { name, required } of environmentOf(fn)) {
+      const value = values[name];
+      if (value !== undefined) variables[name] = value;
+      else if (required) throw new Error(`the ApiTier has no value for ${name}, which ${fn} requires`);
+    }
+    return variables;
+  }
+
+  private createFunction(
+    name: string,
+    a: Normalized,
+    fn: FunctionName,
+    ctx: ReturnType<typeof awsContext>,
+    mapsSecret?: { arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> },
+    dependsOn: pulumi.Resource[] = [],
+  ): Deployed {
+    const functionName = `${a.namePrefix}-${fn}`;
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-${fn}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: a.logRetentionDays }, { parent: this });
+    const role = new aws.iam.Role(
+      `${name}-${fn}`,
+      {
+        name: `${functionName}-lambda`,
+        description: `The ${fn} function: its own log group, secrets and data, nothing else`,
+        assumeRolePolicy: policyDocument([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-${fn}`,
+      { name: `${fn}-least-privilege`, role: role.name, policy: this.permissions(fn, a, logGroup.arn, ctx.region, mapsSecret) },
+      { parent: this },
+    );
+
+    const bundle = bundleOnce(fn);
+    const provisioned = a.provisioned(fn);
+    const lambda = new aws.lambda.Function(
+      `${name}-${fn}`,
+      {
+        name: functionName,
+        runtime: LAMBDA_RUNTIME,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+        // Changes exactly when the bundle does, so unchanged code deploys nothing.
+        sourceCodeHash: bundle.hash,
+        role: role.arn,
+        memorySize: a.memoryMb(fn),
+        timeout: TIMEOUT_SECONDS[fn],
+        vpcConfig: { subnetIds: a.network.privateSubnetIds, securityGroupIds: [a.network.lambdaSecurityGroupId] },
+        environment: { variables: this.environment(fn, a, mapsSecret) },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+        tracingConfig: { mode: "Active" },
+        reservedConcurrentExecutions: reservedConcurrencyOf(fn, a.reservedConcurrency),
+        publish: provisioned > 0,
+      },
+      // The log group first, or Lambda creates one that keeps logs forever.
+      { parent: this, dependsOn: [logGroup, policy, ...dependsOn] },
+    );
+    if (provisioned === 0) return { fn: lambda, invokeArn: lambda.invokeArn, arn: lambda.arn };
+
+    const alias = new aws.lambda.Alias(`${name}-${fn}-live`, { name: "live", functionName: lambda.name, functionVersion: lambda.version }, { parent: this });
+    new aws.lambda.ProvisionedConcurrencyConfig(
+      `${name}-${fn}-warm`,
+      { functionName: lambda.name, qualifier: alias.name, provisionedConcurrentExecutions: provisioned },
+      { parent: this },
+    );
+    return { fn: lambda, invokeArn: alias.invokeArn, arn: alias.arn, qualifier: alias.name };
+  }
+
+  private createHttpApi(name: string, a: Normalized, deployed: Record<string, Deployed>) {
+    const api = new aws.apigatewayv2.Api(`${name}-http`, { name: `${a.namePrefix}-api`, protocolType: "HTTP", description: "TMS API" }, { parent: this });
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-cognito`,
+      {
+        apiId: api.id,
+        name: "cognito",
+        authorizerType: "JWT",
+        // The SPA sends the ID token: only it carries custom:org_id and cognito:groups.
+        identitySources: ["$request.header.Authorization"],
+        jwtConfiguration: { issuer: a.auth.issuerUrl, audiences: [a.auth.clientId] },
+      },
+      { parent: this },
+    );
+    const integrations: Record<string, aws.apigatewayv2.Integration> = {};
+    for (const [fn, d] of Object.entries(deployed).filter(([fn]) => FUNCTIONS[fn as FunctionName].api)) {
+      integrations[fn] = new aws.apigatewayv2.Integration(
+        `${name}-${fn}`,
+        { apiId: api.id, integrationType: "AWS_PROXY", integrationUri: d.invokeArn, payloadFormatVersion: "2.0", timeoutMilliseconds: 30_000 },
+        { parent: this },
+      );
+      new aws.lambda.Permission(
+        `${name}-${fn}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: d.fn.name,
+          qualifier: d.qualifier,
+          principal: "apigateway.amazonaws.com",
+          // This API only, any stage and route.
+          sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+        },
+        { parent: this },
+      );
+    }
+    for (const route of a.routes) {
+      const slug = routeKey(route).replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "").toLowerCase();
+      new aws.apigatewayv2.Route(
+        `${name}-${slug}`,
+        {
+          apiId: api.id,
+          routeKey: routeKey(route),
+          target: pulumi.interpolate`integrations/${integrations[route.function].id}`,
+          authorizationType: route.auth === "jwt" ? "JWT" : "NONE",
+          authorizerId: route.auth === "jwt" ? authorizer.id : undefined,
+        },
+        { parent: this },
+      );
+    }
+    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/aws/apigateway/${a.namePrefix}-api`, retentionInDays: a.logRetentionDays }, { parent: this });
+    new aws.apigatewayv2.Stage(
+      `${name}-default`,
+      {
+        apiId: api.id,
+        name: "$default",
+        autoDeploy: true,
+        accessLogSettings: {
+          destinationArn: accessLogs.arn,
+          format: JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            requestTime: "$context.requestTime",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            latencyMs: "$context.responseLatency",
+            integrationLatencyMs: "$context.integrationLatency",
+            integrationError: "$context.integrationErrorMessage",
+            authorizerError: "$context.authorizer.error",
+            userAgent: "$context.identity.userAgent",
+          }),
+        },
+        defaultRouteSettings: { throttlingRateLimit: a.throttling.rateLimit, throttlingBurstLimit: a.throttling.burstLimit, detailedMetricsEnabled: true },
+      },
+      { parent: this },
+    );
+    return api;
+  }
+
+  private createSchedules(name: string, a: Normalized, jobs: Deployed, accountId: pulumi.Output<string>) {
+    const dlq = new aws.sqs.Queue(`${name}-jobs-dlq`, { name: `${a.namePrefix}-jobs-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86_400 }, { parent: this });
+    const group = new aws.scheduler.ScheduleGroup(`${name}-jobs`, { name: `${a.namePrefix}-jobs` }, { parent: this });
+    const role = new aws.iam.Role(
+      `${name}-scheduler`,
+      { name: `${a.namePrefix}-scheduler`, description: "Lets EventBridge Scheduler invoke the jobs function, and nothing else", assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId) },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-scheduler`,
+      {
+        name: "invoke-jobs",
+        role: role.name,
+        policy: pulumi.all([jobs.arn, dlq.arn]).apply(([fnArn, dlqArn]) =>
+          policyDocument([
+            { Sid: "InvokeJobs", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fnArn },
+            { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
+          ]),
+        ),
+      },
+      { parent: this },
+    );
+    const schedules: Record<(typeof TASKS)[number], string> = {
+      "mark-delayed-trips": "rate(5 minutes)",
+      // Daily at 02:30 IST, between backups and maintenance.
+      "purge-positions": "cron(30 2 * * ? *)",
+    };
+    for (const task of TASKS) {
+      new aws.scheduler.Schedule(
+        `${name}-${task}`,
+        {
+          name: `${a.namePrefix}-${task}`,
+          groupName: group.name,
+          scheduleExpression: schedules[task],
+          scheduleExpressionTimezone: "Asia/Kolkata",
+          flexibleTimeWindow: { mode: "OFF" },
+          target: {
+            arn: jobs.arn,
+            roleArn: role.arn,
+            input: JSON.stringify({ task }),
+            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+            deadLetterConfig: { arn: dlq.arn },
+          },
+        },
+        { parent: this },
+      );
+    }
+    return { group, dlq };
+  }
+}

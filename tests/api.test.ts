@@ -1,0 +1,297 @@
+import { strict as assert } from "assert";
+import { ApiTier, LAMBDA_RUNTIME, contractProblems } from "../components/api";
+import { bundleFunction } from "../handlers/bundle";
+import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../handlers/functions";
+import { migrationsHash } from "../handlers/migrate/runner";
+import { ROUTES, routeKey } from "../handlers/routes";
+import { runProgram } from "../plan/engine";
+import { StackRun, policyJson, runStack } from "./harness";
+
+const T = {
+  pool: "aws:cognito/userPool:UserPool",
+  client: "aws:cognito/userPoolClient:UserPoolClient",
+  group: "aws:cognito/userGroup:UserGroup",
+  fn: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  route: "aws:apigatewayv2/route:Route",
+  integration: "aws:apigatewayv2/integration:Integration",
+  authorizer: "aws:apigatewayv2/authorizer:Authorizer",
+  stage: "aws:apigatewayv2/stage:Stage",
+  permission: "aws:lambda/permission:Permission",
+  alias: "aws:lambda/alias:Alias",
+  provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  schedule: "aws:scheduler/schedule:Schedule",
+  queue: "aws:sqs/queue:Queue",
+  invocation: "aws:lambda/invocation:Invocation",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+};
+
+for (const stack of ["prod", "dev"] as const) {
+  describe(`Auth (${stack})`, () => {
+    let run: StackRun;
+    before(async () => (run = await runStack(stack)));
+
+    it("signs users in by email, with a 12-character, all-classes password policy and TOTP MFA", () => {
+      const pool = run.find(T.pool);
+      assert.deepEqual(pool.inputs.usernameAttributes, ["email"]);
+      assert.deepEqual(pool.inputs.passwordPolicy, { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 });
+      assert.equal(pool.inputs.mfaConfiguration, "OPTIONAL");
+      assert.deepEqual(pool.inputs.softwareTokenMfaConfiguration, { enabled: true });
+      assert.deepEqual(pool.inputs.accountRecoverySetting, { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] });
+      assert.equal(pool.inputs.deletionProtection, stack === "prod" ? "ACTIVE" : "INACTIVE");
+      assert.equal(pool.inputs.userPoolTier, "ESSENTIALS", "threat protection is off: no Plus plan");
+    });
+
+    it("gives every user an immutable org_id, and has one group per role", () => {
+      const [orgId] = run.find(T.pool).inputs.schemas as any[];
+      assert.deepEqual({ name: orgId.name, mutable: orgId.mutable }, { name: "org_id", mutable: false });
+      assert.deepEqual(run.byType(T.group).map((g) => g.inputs.name).sort(), ["admin", "dispatcher", "driver", "viewer"]);
+    });
+
+    it("has a public SPA client: no secret, code flow with PKCE where a callback exists, user-existence errors suppressed", () => {
+      const client = run.find(T.client);
+      assert.equal(client.inputs.generateSecret, false);
+      assert.equal(client.inputs.preventUserExistenceErrors, "ENABLED");
+      assert.deepEqual(client.inputs.writeAttributes, ["email"], "users cannot change their organisation");
+      assert.equal(client.inputs.accessTokenValidity, 60);
+      if (stack === "dev") {
+        assert.deepEqual(client.inputs.allowedOauthFlows, ["code"]);
+        assert.deepEqual(client.inputs.callbackUrls, ["http://localhost:5173/"]);
+      } else {
+        assert.equal(client.inputs.allowedOauthFlowsUserPoolClient, false, "no site URL yet: SRP sign-in only");
+      }
+      const cognito = run.outputs.cognito as Record<string, string>;
+      assert.match(cognito.issuerUrl, /^https:\/\/cognito-idp\.ap-south-1\.amazonaws\.com\/ap-south-1_/);
+      assert.match(cognito.hostedDomain, new RegExp(`^tms-${stack}-123456789012\\.auth\\.ap-south-1\\.amazoncognito\\.com$`));
+    });
+  });
+
+  describe(`ApiTier (${stack})`, () => {
+    let run: StackRun;
+    const fnNamed = (fn: string) => run.find(T.fn, `api-${fn}`);
+    before(async () => (run = await runStack(stack)));
+
+    it("creates every route of the route table, with the JWT authorizer on all but the health check", () => {
+      const authorizer = run.find(T.authorizer);
+      const routes = run.byType(T.route);
+      assert.deepEqual(routes.map((r) => r.inputs.routeKey).sort(), ROUTES.map(routeKey).sort());
+      for (const route of ROUTES) {
+        const deployed = routes.find((r) => r.inputs.routeKey === routeKey(route))!;
+        if (route.auth === "none") assert.deepEqual([deployed.inputs.authorizationType, deployed.inputs.authorizerId], ["NONE", undefined], routeKey(route));
+        else assert.deepEqual([deployed.inputs.authorizationType, deployed.propertyDependencies.authorizerId], ["JWT", [authorizer.urn]], routeKey(route));
+        const integration = run.byType(T.integration).find((i) => deployed.propertyDependencies.target.includes(i.urn))!;
+        assert.ok(integration.propertyDependencies.integrationUri.some((urn) => urn.endsWith(`::api-${route.function}`) || urn.endsWith(`::api-${route.function}-live`)), `${routeKey(route)} → ${route.function}`);
+      }
+    });
+
+    it("trusts Cognito's issuer with the SPA client as audience", () => {
+      const authorizer = run.find(T.authorizer);
+      const cognito = run.outputs.cognito as Record<string, string>;
+      assert.deepEqual(authorizer.inputs.jwtConfiguration, { issuer: cognito.issuerUrl, audiences: [cognito.clientId] });
+      assert.deepEqual(authorizer.inputs.identitySources, ["$request.header.Authorization"]);
+    });
+
+    it("throttles every route at 1000 rps with bursts of 500, both set explicitly, and logs access as JSON", () => {
+      const stage = run.find(T.stage);
+      assert.equal(stage.inputs.name, "$default");
+      assert.equal(stage.inputs.autoDeploy, true);
+      assert.deepEqual(stage.inputs.defaultRouteSettings, { throttlingRateLimit: 1000, throttlingBurstLimit: 500, detailedMetricsEnabled: true });
+      const logs = run.find(T.logGroup, "api-access-logs");
+      assert.equal(logs.inputs.name, `/aws/apigateway/tms-${stack}-api`);
+      assert.deepEqual((stage.inputs.accessLogSettings as any).destinationArn, `arn:aws:logs:ap-south-1:123456789012:log-group:/aws/apigateway/tms-${stack}-api`);
+      assert.equal(JSON.parse((stage.inputs.accessLogSettings as any).format).requestId, "$context.requestId");
+    });
+
+    it("deploys one arm64 Lambda per function, VPC-attached, traced, logging JSON to its own group", () => {
+      for (const fn of FUNCTION_NAMES) {
+        const lambda = fnNamed(fn);
+        assert.equal(lambda.inputs.name, `tms-${stack}-${fn}`);
+        assert.equal(lambda.inputs.runtime, LAMBDA_RUNTIME);
+        assert.deepEqual(lambda.inputs.architectures, ["arm64"]);
+        assert.deepEqual((lambda.inputs.vpcConfig as any).securityGroupIds, [run.find("aws:ec2/securityGroup:SecurityGroup", "network-lambda").id]);
+        assert.deepEqual((lambda.inputs.vpcConfig as any).subnetIds, run.outputs.privateSubnetIds);
+        assert.deepEqual(lambda.inputs.tracingConfig, { mode: "Active" });
+        assert.equal((lambda.inputs.loggingConfig as any).logFormat, "JSON");
+        const logs = run.find(T.logGroup, `api-${fn}-logs`);
+        assert.equal(logs.inputs.name, `/aws/lambda/tms-${stack}-${fn}`);
+        assert.ok(lambda.dependencies.includes(logs.urn), "the log group comes first");
+        assert.equal(lambda.inputs.timeout, FUNCTIONS[fn].api ? 30 : 300);
+        const memory = Number(lambda.inputs.memorySize);
+        assert.ok(memory >= 512 && memory <= 1024);
+      }
+      if (stack === "prod") assert.equal(fnNamed("tracking").inputs.memorySize, 1024);
+    });
+
+    it("gives each function exactly the environment its contract names", () => {
+      for (const fn of FUNCTION_NAMES) {
+        const variables = Object.keys((fnNamed(fn).inputs.environment as any).variables).sort();
+        const contract = environmentOf(fn).map((v) => v.name);
+        assert.ok(variables.every((v) => contract.includes(v)), `${fn} gets ${variables.filter((v) => !contract.includes(v))}`);
+        for (const required of environmentOf(fn).filter((v) => v.required)) assert.ok(variables.includes(required.name), `${fn} lacks ${required.name}`);
+      }
+      const trips = (fnNamed("trips").inputs.environment as any).variables;
+      assert.equal(trips.DOCUMENTS_BUCKET, `tms-${stack}-documents-123456789012`);
+      assert.equal(trips.DB_HOST, `tms-${stack}-db.abcdefghijkl.ap-south-1.rds.amazonaws.com`);
+      assert.equal((fnNamed("tracking").inputs.environment as any).variables.REDIS_HOST, `master.tms-${stack}-redis.abcdef.aps1.cache.amazonaws.com`);
+    });
+
+    it("ships each function's own deterministic bundle", () => {
+      for (const fn of FUNCTION_NAMES) {
+        assert.equal(fnNamed(fn).inputs.sourceCodeHash, bundleFunction(fn).hash, fn);
+        assert.equal(fnNamed(fn).inputs.handler, "index.handler");
+      }
+    });
+
+    it("gives each function a role that names only its own resources", () => {
+      const secretArn = (name: string) => (run.outputs as any)[name];
+      for (const fn of FUNCTION_NAMES) {
+        const role = run.find(T.role, `api-${fn}`);
+        assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "lambda.amazonaws.com" }]);
+        const statements = policyJson(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).Statement;
+        const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+        assert.equal(bySid.OwnLogGroup.Resource, `arn:aws:logs:ap-south-1:123456789012:log-group:/aws/lambda/tms-${stack}-${fn}:*`);
+        const secrets = [bySid.OwnSecrets?.Resource ?? []].flat();
+        const expected = [
+          ...(FUNCTIONS[fn].database ? [secretArn("postgres").masterSecretArn] : []),
+          ...(FUNCTIONS[fn].redis ? [secretArn("redis").authTokenSecretArn] : []),
+        ];
+        assert.deepEqual(secrets.sort(), expected.sort(), fn);
+        if (FUNCTIONS[fn].documents) {
+          assert.deepEqual(bySid.Documents.Resource, `arn:aws:s3:::tms-${stack}-documents-123456789012/orgs/*`);
+          assert.deepEqual(bySid.Documents.Action, ["s3:PutObject", "s3:GetObject"]);
+        } else {
+          assert.equal(bySid.Documents, undefined, `${fn} has no business with documents`);
+        }
+        const wildcard = statements.filter((s) => [s.Resource].flat().includes("*"));
+        assert.deepEqual(wildcard.map((s) => s.Sid).sort(), ["Tracing", "VpcNetworkInterfaces"]);
+      }
+    });
+
+    it(`reserves and provisions concurrency exactly where ${stack} configures it`, () => {
+      for (const fn of FUNCTION_NAMES) {
+        const reserved = fnNamed(fn).inputs.reservedConcurrentExecutions;
+        if (stack === "dev") assert.equal(reserved, undefined, `${fn}: dev reserves nothing`);
+        else assert.equal(reserved, FUNCTIONS[fn].singleton ? 1 : 100, fn);
+      }
+      const provisioned = run.byType(T.provisioned);
+      if (stack === "dev") {
+        assert.deepEqual(provisioned, []);
+        assert.deepEqual(run.byType(T.alias), []);
+        return;
+      }
+      assert.deepEqual(provisioned.map((p) => [p.inputs.functionName, p.inputs.qualifier, p.inputs.provisionedConcurrentExecutions]).sort(), [
+        ["tms-prod-tracking", "live", 5],
+        ["tms-prod-trips", "live", 5],
+      ]);
+      for (const fn of ["tracking", "trips"]) {
+        assert.equal(fnNamed(fn).inputs.publish, true);
+        const alias = run.find(T.alias, `api-${fn}-live`);
+        assert.equal(alias.inputs.functionVersion, "1", "the alias points at a published version");
+        const integration = run.find(T.integration, `api-${fn}`);
+        assert.deepEqual(integration.propertyDependencies.integrationUri, [alias.urn], "API Gateway calls the warm alias");
+      }
+    });
+
+    it("lets only this API invoke the functions", () => {
+      const executionArn = `arn:aws:execute-api:ap-south-1:123456789012:tms-${stack}-api`;
+      const permissions = run.byType(T.permission);
+      assert.deepEqual(permissions.map((p) => p.inputs.function).sort(), ["tms-" + stack + "-maps", "tms-" + stack + "-tracking", "tms-" + stack + "-trips"]);
+      for (const permission of permissions) {
+        assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
+        assert.equal(permission.inputs.sourceArn, `${executionArn}/*/*`);
+      }
+    });
+
+    it("schedules the jobs in Asia/Kolkata with retries and an encrypted dead-letter queue, under a role that can only invoke them", () => {
+      const schedules = run.byType(T.schedule);
+      assert.deepEqual(schedules.map((s) => [JSON.parse((s.inputs.target as any).input).task, s.inputs.scheduleExpression]).sort(), [
+        ["mark-delayed-trips", "rate(5 minutes)"],
+        ["purge-positions", "cron(30 2 * * ? *)"],
+      ]);
+      const dlq = run.find(T.queue);
+      assert.equal(dlq.inputs.sqsManagedSseEnabled, true);
+      const jobsArn = `arn:aws:lambda:ap-south-1:123456789012:function:tms-${stack}-jobs`;
+      for (const schedule of schedules) {
+        const target = schedule.inputs.target as any;
+        assert.equal(schedule.inputs.scheduleExpressionTimezone, "Asia/Kolkata");
+        assert.equal(target.arn, jobsArn);
+        assert.deepEqual(target.retryPolicy, { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 });
+        assert.equal(target.deadLetterConfig.arn, `arn:aws:sqs:ap-south-1:123456789012:tms-${stack}-jobs-dlq`);
+      }
+      const role = run.find(T.role, "api-scheduler");
+      assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "scheduler.amazonaws.com" }]);
+      const statements = policyJson(run.find(T.rolePolicy, "api-scheduler").inputs.policy).Statement;
+      const invokes = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("lambda:")));
+      assert.deepEqual(invokes.map((s) => [s.Action, s.Resource]), [["lambda:InvokeFunction", jobsArn]], "one permission: invoke the jobs function");
+    });
+
+    it("runs the migrations during the deploy whenever their content changes, before the API functions", () => {
+      const invocation = run.find(T.invocation);
+      assert.equal(invocation.inputs.functionName, `tms-${stack}-migrate`);
+      assert.deepEqual(invocation.inputs.triggers, { migrations: migrationsHash() });
+      for (const fn of FUNCTION_NAMES.filter((f) => f !== "migrate")) assert.ok(fnNamed(fn).dependencies.includes(invocation.urn), `${fn} waits for the migrations`);
+    });
+
+    it("exports the API endpoint, id and function names", () => {
+      assert.equal(run.outputs.apiUrl, `https://tms-${stack}-api.execute-api.ap-south-1.amazonaws.com`);
+      assert.deepEqual(Object.keys(run.outputs.functionNames as object).sort(), [...FUNCTION_NAMES].sort());
+    });
+  });
+}
+
+describe("ApiTier: the maps provider and its secret", () => {
+  it("keeps the provider's key in a KMS-encrypted secret readable by the maps function only", async () => {
+    const run = await runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in/v1" }, "tms:mapsApiKey": { secure: "v1:ZW5jcnlwdGVk" } });
+    const secret = run.find("aws:secretsmanager/secret:Secret", "api-maps-provider");
+    assert.ok(secret.inputs.kmsKeyId);
+    assert.equal(run.find("aws:secretsmanager/secretVersion:SecretVersion", "api-maps-provider").inputs.secretString, "[secret]");
+    const maps = (run.find(T.fn, "api-maps").inputs.environment as any).variables;
+    assert.equal(maps.MAPS_PROVIDER_SECRET_ARN, `arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-dev/maps/provider-AbCdEf`);
+    for (const fn of FUNCTION_NAMES.filter((f) => f !== "maps")) {
+      assert.ok(!JSON.stringify(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).includes("maps/provider"), `${fn} can read the maps key`);
+    }
+  });
+
+  it("refuses a plaintext key, or a URL without a key", async () => {
+    await assert.rejects(runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" }, "tms:mapsApiKey": "plaintext-key" }), /tms:mapsApiKey: is stored in plaintext; expected a secret/);
+    await assert.rejects(runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" } }), /tms:mapsApiKey: missing; expected the provider's key/);
+  });
+});
+
+describe("ApiTier: the route table and the runtime contract must agree", () => {
+  it("finds a route without a function, a route to a non-API function, and a function nothing invokes", () => {
+    const problems = contractProblems(
+      [...ROUTES, { method: "GET", path: "/api/ghost", function: "ghost" as never, operation: "x", auth: "jwt", roles: ["admin"] }, { method: "GET", path: "/api/run-jobs", function: "jobs", operation: "x", auth: "jwt", roles: ["admin"] }],
+      { ...FUNCTIONS, reports: { api: true, database: false, redis: false, documents: false, mapsProvider: false, singleton: false } },
+    );
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [
+        'expected a function the runtime contract defines for GET /api/ghost, got "ghost"',
+        "expected an API function for GET /api/run-jobs; jobs is invoked directly",
+        "expected a route or a job that invokes it; nothing does",
+      ],
+    );
+  });
+
+  it("stops the program with a clear message when they disagree", async () => {
+    const broken = ROUTES.filter((r) => r.function !== "maps");
+    await assert.rejects(
+      runProgram({
+        stack: "dev",
+        program: () =>
+          new ApiTier("api", {
+            namePrefix: "tms-dev",
+            network: { privateSubnetIds: [], lambdaSecurityGroupId: "sg" },
+            database: { host: "h", port: 5432, name: "tms", secretArn: "s", kmsKeyArn: "k" },
+            documents: { bucketName: "b", bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k" },
+            auth: { issuerUrl: "https://issuer", clientId: "c" },
+            throttling: { rateLimit: 1000, burstLimit: 500 },
+            routes: broken,
+          }),
+      }),
+      /Invalid arguments for tms:api:ApiTier:\n {2}- functions\.maps: expected a route or a job that invokes it; nothing does/,
+    );
+  });
+});

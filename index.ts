@@ -8,6 +8,7 @@ import { ApiTier } from "./components/api";
 import { Auth } from "./components/auth";
 import { Database } from "./components/database";
 import { Network } from "./components/network";
+import { Observability } from "./components/observability";
 import { DocumentStore } from "./components/storage";
 import { loadStackConfig } from "./config";
 
@@ -77,6 +78,20 @@ const api = new ApiTier(
   opts,
 );
 
+const observability = new Observability(
+  "observability",
+  {
+    namePrefix,
+    alarmEmail: config.observability.alarmEmail,
+    database: { instanceIdentifier: database.instanceIdentifier },
+    redis: database.redis && config.cache.enabled ? { replicationGroupId: database.redis.replicationGroupId, nodes: config.cache.nodes } : undefined,
+    api: { apiId: api.apiId },
+    functions: api.functionNames,
+    deadLetterQueueName: api.deadLetterQueueName,
+  },
+  opts,
+);
+
 export const region = config.region;
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -103,3 +118,5 @@ export const apiUrl = api.apiEndpoint;
 export const apiId = api.apiId;
 export const functionNames = api.functionNames;
 export const cognito = { userPoolId: auth.userPoolId, clientId: auth.clientId, issuerUrl: auth.issuerUrl, hostedDomain: auth.hostedDomain };
+export const dashboardName = observability.dashboardName;
+export const alarmTopicArn = observability.alarmTopicArn;

@@ -117,6 +117,7 @@ export class ApiTier extends pulumi.ComponentResource {
   public readonly functionNames: Record<FunctionName, pulumi.Output<string>>;
   public readonly scheduleGroupName: pulumi.Output<string>;
   public readonly deadLetterQueueArn: pulumi.Output<string>;
+  public readonly deadLetterQueueName: pulumi.Output<string>;
 
   constructor(name: string, args: ApiTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:api:ApiTier", name, {}, opts);
@@ -144,6 +145,7 @@ export class ApiTier extends pulumi.ComponentResource {
     this.functionNames = { ...Object.fromEntries(Object.entries(deployed).map(([fn, d]) => [fn, d.fn.name])), migrate: migrate.fn.name } as Record<FunctionName, pulumi.Output<string>>;
     this.scheduleGroupName = jobs.group.name;
     this.deadLetterQueueArn = jobs.dlq.arn;
+    this.deadLetterQueueName = jobs.dlq.name;
     this.registerOutputs({ apiId: this.apiId, apiEndpoint: this.apiEndpoint, executionArn: this.executionArn, functionNames: this.functionNames });
   }
 

@@ -135,6 +135,7 @@ const stackConfigSchema = z
     "tms:maps": mapsSchema.default({}),
     "tms:mapsApiKey": z.string().min(8).optional(),
     "tms:positionRetentionDays": z.number().int().min(1).max(3650).default(90),
+    "tms:observability": z.strictObject({ alarmEmail: z.email().optional() }).default({}),
   })
   .superRefine((config, ctx) => {
     const at = (key: string, problems: { path: (string | number)[]; message: string }[], input: unknown) => {
@@ -209,6 +210,7 @@ export interface StackConfig {
   /** Plaintext here; loadStackConfig turns it into a secret Output before anything uses it. */
   mapsApiKey?: string;
   positionRetentionDays: number;
+  observability: { alarmEmail?: string };
 }
 
 export class StackConfigError extends pulumi.RunError {
@@ -252,6 +254,7 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
     maps: config["tms:maps"],
     mapsApiKey: config["tms:mapsApiKey"],
     positionRetentionDays: config["tms:positionRetentionDays"],
+    observability: config["tms:observability"],
   };
 }
 

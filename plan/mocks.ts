@@ -160,7 +160,7 @@ function mockId(type: string, name: string, inputs: Record<string, unknown>): st
   const prefix = prefixes[type];
   if (prefix) return `${prefix}-${slug(name)}`;
   // Resources whose id is their physical name.
-  const physical = inputs.name ?? inputs.bucket ?? inputs.identifier ?? inputs.replicationGroupId;
+  const physical = inputs.name ?? inputs.bucket ?? inputs.identifier ?? inputs.replicationGroupId ?? inputs.dashboardName;
   return typeof physical === "string" ? physical : `${name}-id`;
 }
 

@@ -5,7 +5,7 @@ import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf,
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ROUTES, Route, routeKey } from "../handlers/routes";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, policyDocument, serviceTrustPolicy } from "./common";
+import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
 
 /** The newest Node.js LTS the AWS provider offers for Lambda. */
 export const LAMBDA_RUNTIME = "nodejs24.x";
@@ -150,7 +150,7 @@ export class ApiTier extends pulumi.ComponentResource {
   }
 
   private createMapsSecret(name: string, a: Normalized, provider: NonNullable<ApiTierArgs["mapsProvider"]>) {
-    const key = new aws.kms.Key(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, enableKeyRotation: true, deletionWindowInDays: 30 }, { parent: this });
+    const key = createKey(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, alias: `${a.namePrefix}-api-secrets` }, { parent: this });
     const secret = new aws.secretsmanager.Secret(
       `${name}-maps-provider`,
       { name: `${a.namePrefix}/maps/provider`, description: "URL and API key of the external maps provider", kmsKeyId: key.arn },

@@ -73,6 +73,21 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
 }
 
 /**
+ * A customer-managed KMS key with yearly rotation and a 30-day deletion window,
+ * and its alias. `opts` applies to the key (e.g. protect, a regional provider);
+ * the alias follows the key's parent and provider.
+ */
+export function createKey(
+  name: string,
+  args: { description: string; alias: string; policy?: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.kms.Key {
+  const key = new aws.kms.Key(name, { description: args.description, enableKeyRotation: true, deletionWindowInDays: 30, policy: args.policy }, opts);
+  new aws.kms.Alias(name, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: opts.parent, provider: opts.provider });
+  return key;
+}
+
+/**
  * The account, partition and region the component's provider deploys to, for
  * building ARNs and confused-deputy conditions.
  */

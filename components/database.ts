@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, serviceTrustPolicy } from "./common";
+import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, createKey, serviceTrustPolicy } from "./common";
 
 /**
  * Memory of the Graviton classes the platform supports (GiB). RDS derives
@@ -275,7 +275,7 @@ export class Database extends pulumi.ComponentResource {
     // Stateful resources: guarded against `pulumi destroy` and kept if dropped from the program.
     const stateful: pulumi.CustomResourceOptions = { parent: this, protect: a.protect, retainOnDelete: a.protect };
 
-    const key = this.createKey(name, a, stateful);
+    const key = createKey(`${name}-key`, { description: `${a.namePrefix} data stores: RDS storage, Performance Insights, Redis, their secrets`, alias: `${a.namePrefix}-data` }, stateful);
     this.kmsKeyArn = key.arn;
 
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -305,20 +305,6 @@ export class Database extends pulumi.ComponentResource {
       masterSecretArn: this.masterSecretArn,
       redis: this.redis,
     });
-  }
-
-  private createKey(name: string, a: Normalized, opts: pulumi.CustomResourceOptions) {
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: `${a.namePrefix} data stores: RDS storage, Performance Insights, Redis, their secrets`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      opts,
-    );
-    new aws.kms.Alias(`${name}-key`, { name: `alias/${a.namePrefix}-data`, targetKeyId: key.keyId }, { parent: this });
-    return key;
   }
 
   private createPostgres(name: string, a: Normalized, key: aws.kms.Key, logGroup: aws.cloudwatch.LogGroup, stateful: pulumi.CustomResourceOptions) {

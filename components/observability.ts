@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsContext, policyDocument } from "./common";
+import { awsContext, createKey, policyDocument } from "./common";
 
 /** The reference's "Key Metrics to Monitor", with its thresholds. */
 export const THRESHOLDS = {
@@ -103,12 +103,11 @@ export class Observability extends pulumi.ComponentResource {
 
   private createTopic(name: string, args: ObservabilityArgs) {
     const { accountId, partition } = awsContext(this);
-    const key = new aws.kms.Key(
+    const key = createKey(
       `${name}-alarms-key`,
       {
         description: `${args.namePrefix} alarm topic`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
+        alias: `${args.namePrefix}-alarms`,
         // CloudWatch alarms publish to the encrypted topic, so they must be able to use its key.
         policy: pulumi.all([accountId, partition]).apply(([account, part]) =>
           policyDocument([

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblem, InvalidArgsError, awsContext, policyDocument, serviceTrustPolicy } from "./common";
+import { ArgProblem, InvalidArgsError, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
 import { createSecureBucket } from "./secure-bucket";
 
 /** The reference's lifecycle ("S3 Lifecycle Rules"). */
@@ -74,8 +74,7 @@ export class DocumentStore extends pulumi.ComponentResource {
     const stateful = { parent: this, protect: a.protect, retainOnDelete: a.protect };
     const { accountId } = awsContext(this);
 
-    const key = new aws.kms.Key(`${name}-key`, { description: `${a.namePrefix} documents bucket`, enableKeyRotation: true, deletionWindowInDays: 30 }, stateful);
-    new aws.kms.Alias(`${name}-key`, { name: `alias/${a.namePrefix}-documents`, targetKeyId: key.keyId }, { parent: this });
+    const key = createKey(`${name}-key`, { description: `${a.namePrefix} documents bucket`, alias: `${a.namePrefix}-documents` }, stateful);
 
     const documents = createSecureBucket(`${name}-bucket`, { bucket: pulumi.interpolate`${a.namePrefix}-documents-${accountId}`, kmsKeyArn: key.arn }, stateful);
     this.bucket = documents.bucket;
@@ -170,12 +169,11 @@ export class DocumentStore extends pulumi.ComponentResource {
     accountId: pulumi.Output<string>,
   ) {
     const inReplicaRegion = { parent: this, provider: replica.provider };
-    const replicaKey = new aws.kms.Key(
+    const replicaKey = createKey(
       `${name}-replica-key`,
-      { description: `${a.namePrefix} documents replica (${replica.region})`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      { description: `${a.namePrefix} documents replica (${replica.region})`, alias: `${a.namePrefix}-documents-replica` },
       { ...inReplicaRegion, protect: a.protect, retainOnDelete: a.protect },
     );
-    new aws.kms.Alias(`${name}-replica-key`, { name: `alias/${a.namePrefix}-documents-replica`, targetKeyId: replicaKey.keyId }, inReplicaRegion);
     const target = createSecureBucket(
       `${name}-replica`,
       { bucket: pulumi.interpolate`${a.namePrefix}-documents-replica-${accountId}`, kmsKeyArn: replicaKey.arn },

@@ -3,6 +3,7 @@
  * JSON for the plan: secrets become "[secret]", values not known at plan time
  * "[unknown]", resource references their URN, assets and archives a summary.
  */
+import { createHash } from "crypto";
 import {
   specialArchiveSig,
   specialAssetSig,
@@ -33,13 +34,24 @@ export function toPlanJson(value: unknown): JsonValue {
       if (obj.secret) return SECRET;
       return "value" in obj ? toPlanJson(obj.value) : UNKNOWN;
     case specialAssetSig:
-      return { $asset: toPlanJson(obj.hash ?? obj.path ?? obj.uri ?? UNKNOWN) };
-    case specialArchiveSig:
-      return { $archive: toPlanJson(obj.hash ?? obj.path ?? obj.uri ?? UNKNOWN) };
+    case specialArchiveSig: {
+      // Show where the content comes from, or a digest of it: the plan stays small, and a change shows.
+      const label = obj[specialSigKey] === specialAssetSig ? "$asset" : "$archive";
+      const source = obj.path ?? obj.uri;
+      return { [label]: typeof source === "string" ? source : `sha256:${createHash("sha256").update(stableJson(obj)).digest("hex")}` };
+    }
   }
   const out: Record<string, JsonValue> = {};
   for (const [key, inner] of Object.entries(obj)) {
     if (inner !== undefined) out[key] = toPlanJson(inner);
   }
   return out;
+}
+
+/** JSON with object keys sorted, so equal content always hashes the same. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`).join(",")}}`;
 }

@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  specialArchiveSig,
+  specialAssetSig,
   specialOutputValueSig,
   specialResourceSig,
   specialSecretSig,
@@ -56,6 +58,20 @@ describe("plan serialization", () => {
       pending: "[unknown]",
     });
     assert.ok(!JSON.stringify(toPlanJson(serialized)).includes("hunter2"));
+  });
+});
+
+describe("plan serialization of code", () => {
+  it("shows an archive as a digest of its content: equal code, equal digest; changed code, changed digest", () => {
+    const archive = (text: string) => ({
+      [specialSigKey]: specialArchiveSig,
+      assets: { "index.js": { [specialSigKey]: specialAssetSig, text }, "index.js.map": { [specialSigKey]: specialAssetSig, text: "{}" } },
+    });
+    const a = toPlanJson(archive("exports.handler=1")) as { $archive: string };
+    assert.match(a.$archive, /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(toPlanJson(archive("exports.handler=1")), a);
+    assert.notDeepEqual(toPlanJson(archive("exports.handler=2")), a);
+    assert.deepEqual(toPlanJson({ [specialSigKey]: specialAssetSig, path: "./logo.png" }), { $asset: "./logo.png" });
   });
 });
 

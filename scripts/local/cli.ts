@@ -20,12 +20,18 @@ export function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
+/** Resolves once everything written to stdout has been handed to the OS (a pipe may still be queueing it). */
+const flushed = () => new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+
 /** Runs a command and exits with the status it returns; an unexpected failure exits 3. */
 export function run(main: () => Promise<number> | number): void {
   Promise.resolve()
     .then(main)
     .then(
-      (status) => process.exit(status),
+      async (status) => {
+        await flushed();
+        process.exit(status);
+      },
       (err) => fail(3, String(err?.stack ?? err)),
     );
 }

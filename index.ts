@@ -2,11 +2,13 @@
  * The TMS platform in ap-south-1: read and validate the stack's config, then
  * compose the components the way the architecture diagram draws them.
  */
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiTier } from "./components/api";
 import { Auth } from "./components/auth";
 import { Database } from "./components/database";
+import { Edge } from "./components/edge";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { DocumentStore } from "./components/storage";
@@ -56,9 +58,9 @@ const documents = new DocumentStore(
   },
   opts,
 );
-if (config.documents.corsOrigins.length > 0) documents.allowBrowserUploads(config.documents.corsOrigins);
-
-const auth = new Auth("auth", { namePrefix, ...config.auth }, opts);
+// With a custom domain the site's URL is known from config; the hosted sign-in may return there.
+const siteDomainUrl = config.edge.domain && `https://${config.edge.domain.name}/`;
+const auth = new Auth("auth", { namePrefix, ...config.auth, callbackUrls: [...config.auth.callbackUrls, ...(siteDomainUrl ? [siteDomainUrl] : [])] }, opts);
 
 const api = new ApiTier(
   "api",
@@ -78,6 +80,29 @@ const api = new ApiTier(
   opts,
 );
 
+const edge = new Edge(
+  "edge",
+  {
+    namePrefix,
+    apiEndpoint: api.apiEndpoint,
+    usEast1: providerFor("us-east-1"),
+    domain: config.edge.domain,
+    waf: config.edge.waf,
+    spaDirectory: config.edge.spaDirectory && path.resolve(__dirname, config.edge.spaDirectory),
+    priceClass: config.edge.priceClass,
+    logRetentionDays: config.logRetentionDays,
+    // What the SPA talks to besides itself: Cognito and presigned document URLs.
+    connectOrigins: [
+      pulumi.interpolate`https://cognito-idp.${config.region}.amazonaws.com`,
+      pulumi.interpolate`https://${auth.hostedDomain}`,
+      pulumi.interpolate`https://${documents.bucketName}.s3.${config.region}.amazonaws.com`,
+    ],
+  },
+  opts,
+);
+// Created after the Edge, whose URL the browser uploads come from.
+documents.allowBrowserUploads([edge.siteUrl, ...config.documents.corsOrigins]);
+
 const observability = new Observability(
   "observability",
   {
@@ -88,6 +113,7 @@ const observability = new Observability(
     api: { apiId: api.apiId },
     functions: api.functionNames,
     deadLetterQueueName: api.deadLetterQueueName,
+    distributionId: edge.distributionId,
   },
   opts,
 );
@@ -120,3 +146,5 @@ export const functionNames = api.functionNames;
 export const cognito = { userPoolId: auth.userPoolId, clientId: auth.clientId, issuerUrl: auth.issuerUrl, hostedDomain: auth.hostedDomain };
 export const dashboardName = observability.dashboardName;
 export const alarmTopicArn = observability.alarmTopicArn;
+export const siteUrl = edge.siteUrl;
+export const cdn = { distributionId: edge.distributionId, domain: edge.distributionDomain, spaBucket: edge.spaBucketName };

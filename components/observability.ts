@@ -27,6 +27,8 @@ export interface ObservabilityArgs {
   /** Lambda function names, by the handlers' function name. */
   functions: Record<string, pulumi.Input<string>>;
   deadLetterQueueName: pulumi.Input<string>;
+  /** The CloudFront distribution in front of the site, for its dashboard widgets. */
+  distributionId?: pulumi.Input<string>;
   /** Override single thresholds. @default THRESHOLDS */
   thresholds?: Partial<typeof THRESHOLDS>;
 }
@@ -135,8 +137,8 @@ export class Observability extends pulumi.ComponentResource {
   private createDashboard(name: string, args: ObservabilityArgs) {
     const { region } = awsContext(this);
     const body = pulumi
-      .all([region, args.api.apiId, args.database.instanceIdentifier, pulumi.all(args.functions), args.redis ? args.redis.replicationGroupId : "", args.deadLetterQueueName])
-      .apply(([reg, apiId, dbId, functions, redisId, dlq]) => {
+      .all([region, args.api.apiId, args.database.instanceIdentifier, pulumi.all(args.functions), args.redis ? args.redis.replicationGroupId : "", args.deadLetterQueueName, args.distributionId ?? ""])
+      .apply(([reg, apiId, dbId, functions, redisId, dlq, distributionId]) => {
         const widget = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => ({
           type: "metric",
           width: 12,
@@ -179,6 +181,20 @@ export class Observability extends pulumi.ComponentResource {
               ]
             : []),
           widget("Scheduled job dead letters", [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", dlq, { stat: "Maximum" }]]),
+          ...(distributionId
+            ? [
+                // CloudFront reports its metrics in us-east-1, region "Global".
+                widget(
+                  "CloudFront",
+                  [
+                    ["AWS/CloudFront", "Requests", "DistributionId", distributionId, "Region", "Global", { stat: "Sum" }],
+                    ["AWS/CloudFront", "5xxErrorRate", "DistributionId", distributionId, "Region", "Global", { stat: "Average", yAxis: "right" }],
+                    ["AWS/CloudFront", "4xxErrorRate", "DistributionId", distributionId, "Region", "Global", { stat: "Average", yAxis: "right" }],
+                  ],
+                  { region: "us-east-1" },
+                ),
+              ]
+            : []),
         ];
         return JSON.stringify({ widgets });
       });

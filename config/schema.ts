@@ -4,6 +4,8 @@
  * config map and returns typed values or a StackConfigError naming every bad
  * key, the value given and what was expected.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { LOG_RETENTION_DAYS, formatPath } from "../components/common";
@@ -11,6 +13,8 @@ import { connectionDemand, databaseArgsProblems, defaultMaxConnections } from ".
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";
 import { documentStoreArgsProblems } from "../components/storage";
 import { FUNCTIONS, FUNCTION_NAMES, FunctionName, reservedConcurrencyOf } from "../handlers/functions";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Data residency (reference: "All data stored in ap-south-1 (Mumbai)"). */
 export const HOME_REGION = "ap-south-1";
@@ -112,6 +116,21 @@ const mapsSchema = z.strictObject({
   providerUrl: z.url({ protocol: /^https$/ }).optional(),
 });
 
+const edgeSchema = z.strictObject({
+  /** A domain in a Route 53 hosted zone of this account; omit to serve on the CloudFront domain. */
+  domain: z
+    .strictObject({
+      name: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/, { message: 'expected a lower-case domain name like "tms.example.in"' }),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: 'expected a Route 53 hosted zone id like "Z0123456789ABCDEFGHIJ"' }),
+    })
+    .optional(),
+  /** A WAF web ACL of AWS managed rules in front of the site. */
+  waf: z.boolean(),
+  /** A built SPA to upload, relative to the project (e.g. "../web/dist"); omit when the SPA's pipeline deploys it. */
+  spaDirectory: z.string().refine((dir) => fs.existsSync(path.resolve(PROJECT_ROOT, dir)), { message: "expected an existing directory" }).optional(),
+  priceClass: z.enum(["PriceClass_200", "PriceClass_All"]).default("PriceClass_200"),
+});
+
 const stackConfigSchema = z
   .strictObject({
     "aws:region": z.literal(HOME_REGION, {
@@ -136,6 +155,7 @@ const stackConfigSchema = z
     "tms:mapsApiKey": z.string().min(8).optional(),
     "tms:positionRetentionDays": z.number().int().min(1).max(3650).default(90),
     "tms:observability": z.strictObject({ alarmEmail: z.email().optional() }).default({}),
+    "tms:edge": edgeSchema,
   })
   .superRefine((config, ctx) => {
     const at = (key: string, problems: { path: (string | number)[]; message: string }[], input: unknown) => {
@@ -211,6 +231,7 @@ export interface StackConfig {
   mapsApiKey?: string;
   positionRetentionDays: number;
   observability: { alarmEmail?: string };
+  edge: z.output<typeof edgeSchema>;
 }
 
 export class StackConfigError extends pulumi.RunError {
@@ -255,6 +276,7 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
     mapsApiKey: config["tms:mapsApiKey"],
     positionRetentionDays: config["tms:positionRetentionDays"],
     observability: config["tms:observability"],
+    edge: config["tms:edge"],
   };
 }
 

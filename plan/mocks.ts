@@ -137,6 +137,23 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
     }
     case "aws:sqs/queue:Queue":
       return { arn: `arn:aws:sqs:${region}:${account}:${id}`, url: `https://sqs.${region}.amazonaws.com/${account}/${id}` };
+    case "aws:cloudfront/distribution:Distribution": {
+      const distributionId = `E${slug(name).replace(/-/g, "").toUpperCase().slice(0, 13)}`;
+      return { id: distributionId, arn: `arn:aws:cloudfront::${account}:distribution/${distributionId}`, domainName: `d${distributionId.toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    }
+    case "aws:cloudfront/function:Function":
+      return { arn: `arn:aws:cloudfront::${account}:function/${id}` };
+    case "aws:acm/certificate:Certificate":
+      return {
+        arn: `arn:aws:acm:${region}:${account}:certificate/${slug(name)}`,
+        domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_x1.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_x2.acm-validations.aws." }],
+      };
+    case "aws:route53/record:Record":
+      return { fqdn: String(inputs.name).replace(/\.$/, "") };
+    case "aws:wafv2/webAcl:WebAcl":
+      return { arn: `arn:aws:wafv2:${region}:${account}:global/webacl/${id}/mock` };
+    case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+      return { arn: `arn:aws:logs:${region}:${account}:delivery-destination:${id}` };
     case "random:index/randomId:RandomId":
       return { hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
     case "random:index/randomPassword:RandomPassword":

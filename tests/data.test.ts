@@ -308,14 +308,14 @@ describe("DocumentStore replica (prod)", () => {
 });
 
 describe("data layer variants and startup checks", () => {
-  it("dev has no replica and lets the local SPA upload; prod has no CORS until the site exists", async () => {
+  it("dev has no replica and lets the site and the local SPA upload; prod lets the site alone", async () => {
     const dev = await runStack("dev");
     assert.equal(dev.byType(T.replication).length, 0);
-    assert.equal(dev.byType("pulumi:providers:aws").length, 1);
     const [cors] = dev.byType(T.cors);
-    assert.deepEqual((cors.inputs.corsRules as any[])[0].allowedOrigins, ["http://localhost:5173"]);
+    assert.deepEqual((cors.inputs.corsRules as any[])[0].allowedOrigins, [dev.outputs.siteUrl, "http://localhost:5173"]);
     assert.deepEqual((cors.inputs.corsRules as any[])[0].allowedMethods, ["PUT", "GET", "HEAD"]);
-    assert.equal((await runStack("prod")).byType(T.cors).length, 0);
+    const prod = await runStack("prod");
+    assert.deepEqual((prod.find(T.cors).inputs.corsRules as any[])[0].allowedOrigins, [prod.outputs.siteUrl]);
   });
 
   it("adds a read replica when configured, and readers use it", async () => {

@@ -1,0 +1,370 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyStatement, awsContext, createKey, policyDocument } from "./common";
+import { createSecureBucket } from "./secure-bucket";
+
+/** AWS-managed CloudFront policies (stable ids, the same in every account). */
+export const MANAGED = {
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+};
+
+/**
+ * SPA routing: a path without a file extension is a client-side route, so it
+ * gets index.html. Attached to the S3 behavior only, so API responses are never
+ * rewritten (and no distribution-wide error page turns an API error into HTML).
+ */
+export const SPA_ROUTER = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split("/").pop();
+  if (last.indexOf(".") === -1) request.uri = "/index.html";
+  return request;
+}`;
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+  ".woff2": "font/woff2",
+  ".webmanifest": "application/manifest+json",
+};
+
+/** index.html must always be revalidated; fingerprinted assets never change; the rest briefly. */
+export function cacheControlFor(file: string): string {
+  if (path.basename(file) === "index.html") return "no-cache";
+  if (/[.-][0-9A-Za-z_-]{8,}\.(js|mjs|css|woff2|png|jpg|jpeg|svg|webp)$/.test(path.basename(file))) return "public, max-age=31536000, immutable";
+  return "public, max-age=300";
+}
+
+export interface EdgeArgs {
+  /** Prefix of every physical name. @example "tms-prod" */
+  namePrefix: string;
+  /** The HTTP API's endpoint, served under /api/*. @example "https://abc123.execute-api.ap-south-1.amazonaws.com" */
+  apiEndpoint: pulumi.Input<string>;
+  /** An aws provider for us-east-1: CloudFront's certificates, WAF and log delivery live there. */
+  usEast1: aws.Provider;
+  /** A custom domain in a Route 53 zone; omit to use the CloudFront domain. */
+  domain?: { name: string; hostedZoneId: string };
+  /**
+   * Protect the site with a WAF web ACL of AWS managed rules.
+   * @default false
+   */
+  waf?: boolean;
+  /** A built SPA (e.g. `dist/`) to upload; omit when the SPA's own pipeline deploys it. */
+  spaDirectory?: string;
+  /** Origins the SPA may call besides its own (Cognito, the documents bucket), for its CSP. */
+  connectOrigins?: pulumi.Input<string>[];
+  /** Days the access logs are kept. @default 90 */
+  logRetentionDays?: number;
+  /** @default "PriceClass_200" (includes India) */
+  priceClass?: "PriceClass_200" | "PriceClass_All";
+}
+
+/**
+ * The front door: the React SPA in a private S3 bucket behind CloudFront
+ * (origin access control), `/api/*` to the HTTP API uncached, security
+ * headers, SPA routing by a CloudFront Function, access logs, optional WAF and
+ * custom domain (ACM certificate in us-east-1, Route 53 aliases).
+ */
+export class Edge extends pulumi.ComponentResource {
+  public readonly siteUrl: pulumi.Output<string>;
+  public readonly distributionId: pulumi.Output<string>;
+  public readonly distributionDomain: pulumi.Output<string>;
+  public readonly spaBucketName: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tms:edge:Edge", name, {}, opts);
+    const inUsEast1 = { parent: this, provider: args.usEast1 };
+    const { accountId, partition } = awsContext(this);
+    // The bucket and key policies must name the distribution, which needs the bucket first.
+    const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
+    // Only this distribution, through origin access control, may read.
+    const cloudFrontReads = (actions: string[], resource: string, arn: string): PolicyStatement => ({
+      Sid: "CloudFrontReadsThroughOac",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: actions,
+      Resource: resource,
+      Condition: { StringEquals: { "AWS:SourceArn": arn } },
+    });
+
+    const spaKey = createKey(
+      `${name}-spa-key`,
+      {
+        description: `${args.namePrefix} SPA bucket`,
+        alias: `${args.namePrefix}-spa`,
+        policy: pulumi.all([accountId, partition, distributionArn]).apply(([account, part, arn]) =>
+          policyDocument([
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            cloudFrontReads(["kms:Decrypt"], "*", arn),
+          ]),
+        ),
+      },
+      { parent: this },
+    );
+    const spa = createSecureBucket(
+      `${name}-spa`,
+      {
+        bucket: pulumi.interpolate`${args.namePrefix}-spa-${accountId}`,
+        kmsKeyArn: spaKey.arn,
+        extraPolicyStatements: (bucketArn) =>
+          distributionArn.apply((arn) => [cloudFrontReads(["s3:GetObject"], `${bucketArn}/*`, arn)]),
+      },
+      { parent: this },
+    );
+
+    const logs = this.createLogBucket(name, args, accountId, partition);
+    const certificate = args.domain && this.createCertificate(name, args.domain, inUsEast1);
+    const webAcl = args.waf ? this.createWebAcl(name, args, inUsEast1) : undefined;
+
+    const oac = new aws.cloudfront.OriginAccessControl(
+      `${name}-spa`,
+      { name: `${args.namePrefix}-spa`, originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+      { parent: this },
+    );
+    const router = new aws.cloudfront.Function(`${name}-spa-router`, { name: `${args.namePrefix}-spa-router`, runtime: "cloudfront-js-2.0", code: SPA_ROUTER, publish: true }, { parent: this });
+    const headers = this.createSecurityHeaders(name, args);
+    const apiHost = pulumi.output(args.apiEndpoint).apply((url) => new URL(url).host);
+
+    const distribution = new aws.cloudfront.Distribution(
+      `${name}-cdn`,
+      {
+        comment: `${args.namePrefix}: SPA and /api/*`,
+        enabled: true,
+        isIpv6Enabled: true,
+        httpVersion: "http2and3",
+        priceClass: args.priceClass ?? "PriceClass_200",
+        defaultRootObject: "index.html",
+        aliases: args.domain ? [args.domain.name] : undefined,
+        origins: [
+          { originId: "spa", domainName: spa.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+          { originId: "api", domainName: apiHost, customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: "spa",
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD", "OPTIONS"],
+          cachedMethods: ["GET", "HEAD"],
+          cachePolicyId: MANAGED.cachingOptimized,
+          responseHeadersPolicyId: headers.id,
+          compress: true,
+          functionAssociations: [{ eventType: "viewer-request", functionArn: router.arn }],
+        },
+        orderedCacheBehaviors: [
+          {
+            pathPattern: "/api/*",
+            targetOriginId: "api",
+            viewerProtocolPolicy: "https-only",
+            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cachedMethods: ["GET", "HEAD"],
+            cachePolicyId: MANAGED.cachingDisabled,
+            // Every viewer header (Authorization, If-Match, ...) except Host, which must be the API's own.
+            originRequestPolicyId: MANAGED.allViewerExceptHostHeader,
+            responseHeadersPolicyId: headers.id,
+            compress: true,
+          },
+        ],
+        viewerCertificate: certificate
+          ? { acmCertificateArn: certificate.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+          : { cloudfrontDefaultCertificate: true },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        webAclId: webAcl?.arn,
+      },
+      { parent: this },
+    );
+    resolveDistributionArn(distribution.arn);
+    this.createAccessLogDelivery(name, args, distribution, logs, inUsEast1);
+
+    if (args.domain) {
+      for (const type of ["A", "AAAA"]) {
+        new aws.route53.Record(
+          `${name}-${type.toLowerCase()}`,
+          {
+            zoneId: args.domain.hostedZoneId,
+            name: args.domain.name,
+            type,
+            aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+          },
+          { parent: this },
+        );
+      }
+    }
+    if (args.spaDirectory) this.uploadSpa(name, args.spaDirectory, spa.bucket);
+
+    this.siteUrl = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`https://${distribution.domainName}`;
+    this.distributionId = distribution.id;
+    this.distributionDomain = distribution.domainName;
+    this.spaBucketName = spa.bucket.bucket;
+    this.registerOutputs({ siteUrl: this.siteUrl, distributionId: this.distributionId, distributionDomain: this.distributionDomain, spaBucketName: this.spaBucketName });
+  }
+
+  private createSecurityHeaders(name: string, args: EdgeArgs) {
+    const csp = pulumi.all(args.connectOrigins ?? []).apply((origins) =>
+      [
+        "default-src 'self'",
+        `connect-src 'self' ${origins.join(" ")}`.trim(),
+        "img-src 'self' data: blob: https:",
+        "style-src 'self' 'unsafe-inline'",
+        "script-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+      ].join("; "),
+    );
+    return new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-security-headers`,
+      {
+        name: `${args.namePrefix}-security-headers`,
+        securityHeadersConfig: {
+          strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: "DENY", override: true },
+          referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+          contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  private createLogBucket(name: string, args: EdgeArgs, accountId: pulumi.Output<string>, partition: pulumi.Output<string>) {
+    // CloudFront's log delivery writes as delivery.logs.amazonaws.com, so it must be able to use the key.
+    const key = createKey(
+      `${name}-logs-key`,
+      {
+        description: `${args.namePrefix} CloudFront access logs`,
+        alias: `${args.namePrefix}-cdn-logs`,
+        policy: pulumi.all([accountId, partition]).apply(([account, part]) =>
+          policyDocument([
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            {
+              Sid: "LogDeliveryWrites",
+              Effect: "Allow",
+              Principal: { Service: "delivery.logs.amazonaws.com" },
+              Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ]),
+        ),
+      },
+      { parent: this },
+    );
+    const logs = createSecureBucket(
+      `${name}-logs`,
+      {
+        bucket: pulumi.interpolate`${args.namePrefix}-cdn-logs-${accountId}`,
+        kmsKeyArn: key.arn,
+        extraPolicyStatements: (bucketArn) =>
+          accountId.apply((account): PolicyStatement[] => [
+            {
+              Sid: "LogDeliveryWrites",
+              Effect: "Allow",
+              Principal: { Service: "delivery.logs.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: `${bucketArn}/*`,
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ]),
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-logs`,
+      {
+        bucket: logs.bucket.id,
+        rules: [
+          { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays ?? 90 }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
+        ],
+      },
+      { parent: this, dependsOn: logs.versioning ? [logs.versioning] : [] },
+    );
+    return logs.bucket;
+  }
+
+  /** Standard access logs (v2): CloudFront's delivery source lives in us-east-1 and writes to the log bucket. */
+  private createAccessLogDelivery(name: string, args: EdgeArgs, distribution: aws.cloudfront.Distribution, bucket: aws.s3.Bucket, inUsEast1: pulumi.CustomResourceOptions) {
+    const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, { name: `${args.namePrefix}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn }, inUsEast1);
+    const destination = new aws.cloudwatch.LogDeliveryDestination(
+      `${name}-access-logs`,
+      { name: `${args.namePrefix}-cdn-logs`, outputFormat: "json", deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn } },
+      inUsEast1,
+    );
+    new aws.cloudwatch.LogDelivery(`${name}-access-logs`, { deliverySourceName: source.name, deliveryDestinationArn: destination.arn }, inUsEast1);
+  }
+
+  private createCertificate(name: string, domain: NonNullable<EdgeArgs["domain"]>, inUsEast1: pulumi.CustomResourceOptions) {
+    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: domain.name, validationMethod: "DNS" }, inUsEast1);
+    const option = certificate.domainValidationOptions[0];
+    const record = new aws.route53.Record(
+      `${name}-certificate-validation`,
+      { zoneId: domain.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+      { parent: this },
+    );
+    return new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, inUsEast1);
+  }
+
+  private createWebAcl(name: string, args: EdgeArgs, inUsEast1: pulumi.CustomResourceOptions) {
+    const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
+    const managed = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"];
+    return new aws.wafv2.WebAcl(
+      `${name}-waf`,
+      {
+        name: `${args.namePrefix}-cdn`,
+        scope: "CLOUDFRONT",
+        defaultAction: { allow: {} },
+        visibilityConfig: visibility(`${args.namePrefix}-cdn`),
+        rules: [
+          ...managed.map((rule, i) => ({
+            name: rule,
+            priority: i + 1,
+            overrideAction: { none: {} },
+            statement: { managedRuleGroupStatement: { name: rule, vendorName: "AWS" } },
+            visibilityConfig: visibility(rule),
+          })),
+          {
+            name: "rate-limit-per-ip",
+            priority: managed.length + 1,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
+            visibilityConfig: visibility("rate-limit-per-ip"),
+          },
+        ],
+      },
+      inUsEast1,
+    );
+  }
+
+  private uploadSpa(name: string, directory: string, bucket: aws.s3.Bucket) {
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    for (const file of walk(directory).sort()) {
+      const key = path.relative(directory, file).split(path.sep).join("/");
+      new aws.s3.BucketObjectv2(
+        `${name}-spa-${key}`,
+        {
+          bucket: bucket.id,
+          key,
+          source: new pulumi.asset.FileAsset(file),
+          contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+          cacheControl: cacheControlFor(file),
+        },
+        { parent: this },
+      );
+    }
+  }
+}

@@ -73,6 +73,22 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
 }
 
 /**
+ * A key policy: the account administers the key (without this statement a key
+ * policy locks the key for good), plus the service grants the key exists for.
+ */
+export function keyPolicy(parent: pulumi.Resource, grants: (account: string, partition: string) => pulumi.Input<PolicyStatement[]>): pulumi.Output<string> {
+  const { accountId, partition } = awsContext(parent);
+  return pulumi.all([accountId, partition]).apply(([account, part]) =>
+    pulumi.output(grants(account, part)).apply((statements) =>
+      policyDocument([
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        ...(statements as PolicyStatement[]),
+      ]),
+    ),
+  );
+}
+
+/**
  * A customer-managed KMS key with yearly rotation and a 30-day deletion window,
  * and its alias. `opts` applies to the key (e.g. protect, a regional provider);
  * the alias follows the key's parent and provider.

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement, awsContext, createKey, policyDocument } from "./common";
+import { PolicyStatement, awsContext, createKey, keyPolicy } from "./common";
 import { createSecureBucket } from "./secure-bucket";
 
 /** AWS-managed CloudFront policies (stable ids, the same in every account). */
@@ -88,7 +88,7 @@ export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:edge:Edge", name, {}, opts);
     const inUsEast1 = { parent: this, provider: args.usEast1 };
-    const { accountId, partition } = awsContext(this);
+    const { accountId } = awsContext(this);
     // The bucket and key policies must name the distribution, which needs the bucket first.
     const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
     // Only this distribution, through origin access control, may read.
@@ -106,12 +106,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         description: `${args.namePrefix} SPA bucket`,
         alias: `${args.namePrefix}-spa`,
-        policy: pulumi.all([accountId, partition, distributionArn]).apply(([account, part, arn]) =>
-          policyDocument([
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-            cloudFrontReads(["kms:Decrypt"], "*", arn),
-          ]),
-        ),
+        policy: keyPolicy(this, () => distributionArn.apply((arn) => [cloudFrontReads(["kms:Decrypt"], "*", arn)])),
       },
       { parent: this },
     );
@@ -126,7 +121,7 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const logs = this.createLogBucket(name, args, accountId, partition);
+    const logs = this.createLogBucket(name, args, accountId);
     const certificate = args.domain && this.createCertificate(name, args.domain, inUsEast1);
     const webAcl = args.waf ? this.createWebAcl(name, args, inUsEast1) : undefined;
 
@@ -242,26 +237,23 @@ export class Edge extends pulumi.ComponentResource {
     );
   }
 
-  private createLogBucket(name: string, args: EdgeArgs, accountId: pulumi.Output<string>, partition: pulumi.Output<string>) {
+  private createLogBucket(name: string, args: EdgeArgs, accountId: pulumi.Output<string>) {
     // CloudFront's log delivery writes as delivery.logs.amazonaws.com, so it must be able to use the key.
     const key = createKey(
       `${name}-logs-key`,
       {
         description: `${args.namePrefix} CloudFront access logs`,
         alias: `${args.namePrefix}-cdn-logs`,
-        policy: pulumi.all([accountId, partition]).apply(([account, part]) =>
-          policyDocument([
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-            {
-              Sid: "LogDeliveryWrites",
-              Effect: "Allow",
-              Principal: { Service: "delivery.logs.amazonaws.com" },
-              Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ]),
-        ),
+        policy: keyPolicy(this, (account) => [
+          {
+            Sid: "LogDeliveryWrites",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ]),
       },
       { parent: this },
     );

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsContext, createKey, policyDocument } from "./common";
+import { awsContext, createKey, keyPolicy } from "./common";
 
 /** The reference's "Key Metrics to Monitor", with its thresholds. */
 export const THRESHOLDS = {
@@ -104,26 +104,22 @@ export class Observability extends pulumi.ComponentResource {
   }
 
   private createTopic(name: string, args: ObservabilityArgs) {
-    const { accountId, partition } = awsContext(this);
     const key = createKey(
       `${name}-alarms-key`,
       {
         description: `${args.namePrefix} alarm topic`,
         alias: `${args.namePrefix}-alarms`,
         // CloudWatch alarms publish to the encrypted topic, so they must be able to use its key.
-        policy: pulumi.all([accountId, partition]).apply(([account, part]) =>
-          policyDocument([
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-            {
-              Sid: "CloudWatchAlarmsPublish",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ]),
-        ),
+        policy: keyPolicy(this, (account) => [
+          {
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ]),
       },
       { parent: this },
     );

@@ -17,10 +17,12 @@ function policyCheck(...args: string[]): Promise<{ status: number; stdout: strin
   });
 }
 
-/** The prod plan, as `npm run plan -- --stack prod --json` writes it, with one change applied. */
+let prodPlan: Promise<string> | undefined;
+
+/** The prod plan, as `npm run plan -- --stack prod --json` writes it (built once), with one change applied. */
 async function mutatedProdPlan(dir: string, name: string, mutate: (plan: Plan) => void): Promise<string> {
-  const run = await runProgram({ stack: "prod" });
-  const plan = JSON.parse(JSON.stringify(buildPlan(run, await checkStack(run.resources, "prod")))) as Plan;
+  prodPlan ??= runProgram({ stack: "prod" }).then(async (run) => JSON.stringify(buildPlan(run, await checkStack(run.resources, "prod"))));
+  const plan = JSON.parse(await prodPlan) as Plan;
   mutate(plan);
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(plan));

@@ -347,3 +347,32 @@ function expectation(issue: z.core.$ZodIssue): string {
       return ownMessage ?? issue.message;
   }
 }
+
+/**
+ * Every config key path the schema accepts (`tms:database.instanceClass`,
+ * `tms:functions.memoryMb.trips`, ...), for checking documentation against it.
+ */
+export function configKeyPaths(): Set<string> {
+  const paths = new Set<string>();
+  const walk = (schema: z.ZodType, at: string) => {
+    paths.add(at);
+    const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+    switch (def.type) {
+      case "default":
+      case "optional":
+      case "nullable":
+        return walk(def.innerType, at);
+      case "object":
+        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(value, `${at}.${key}`);
+        return;
+      case "union":
+        for (const option of def.options as z.ZodType[]) walk(option, at);
+        return;
+      case "record":
+        for (const key of (def.keyType as z.ZodEnum)?.options ?? []) walk(def.valueType, `${at}.${String(key)}`);
+        return;
+    }
+  };
+  for (const [key, value] of Object.entries(stackConfigSchema.shape)) walk(value as z.ZodType, key);
+  return paths;
+}

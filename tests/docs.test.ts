@@ -1,10 +1,58 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as path from "path";
+import { configKeyPaths } from "../config/schema";
 import { README, renderReadme } from "../scripts/docs";
+
+const root = path.resolve(__dirname, "..");
+const OPERATIONS = path.join(root, "docs", "operations.md");
+const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts);
+const keys = configKeyPaths();
+const known = (key: string) => keys.has(key.replace(/\[\d+\]/g, "")) || key.startsWith("aws:");
 
 describe("README", () => {
   it("shows exactly the policies, routes and function environments the code has (run `npm run docs` after changing them)", () => {
     const readme = fs.readFileSync(README, "utf8");
     assert.equal(renderReadme(readme), readme);
+  });
+});
+
+describe("documentation matches the code", () => {
+  for (const file of [README, OPERATIONS]) {
+    const text = fs.readFileSync(file, "utf8");
+    const name = path.relative(root, file);
+
+    it(`${name} runs only npm scripts that exist`, () => {
+      const used = [...text.matchAll(/npm run(?: -s)? ([\w:-]+)/g)].map((m) => m[1]);
+      assert.ok(used.length > 0);
+      assert.deepEqual(used.filter((s) => !scripts.includes(s)), []);
+    });
+
+    it(`${name} sets only config keys the program accepts`, () => {
+      const set = [...text.matchAll(/pulumi config set ([^\n`]*)/g)]
+        .map((m) => {
+          const tokens = m[1].split(/\s+/).filter(Boolean);
+          const args = tokens.filter((t, i) => !t.startsWith("--") && !(tokens[i - 1] === "--stack"));
+          return args[0]?.replace(/^['"]|['"]$/g, "");
+        })
+        // Generic mentions ("pulumi config set --path", "<key>") name no key.
+        .filter((key): key is string => key !== undefined && !key.startsWith("<"));
+      assert.ok(set.length > 0);
+      assert.deepEqual(set.filter((key) => !known(key)), []);
+    });
+  }
+
+  it("the operations guide mentions only config keys the program accepts", () => {
+    const text = fs.readFileSync(OPERATIONS, "utf8");
+    const mentioned = [...text.matchAll(/`(tms:[A-Za-z][\w.]*)`/g)].map((m) => m[1]);
+    assert.ok(mentioned.length > 10);
+    assert.deepEqual(mentioned.filter((key) => !known(key)), []);
+  });
+
+  it("knows the config's real keys (the check above can fail)", () => {
+    assert.ok(known("tms:database.restoreFromSnapshot"));
+    assert.ok(known("tms:functions.memoryMb.trips"));
+    assert.ok(!known("tms:database.restoreFromSnapshots"));
+    assert.ok(!known("tms:functions.memoryMb.billing"));
   });
 });

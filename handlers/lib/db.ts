@@ -7,6 +7,7 @@
 import { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import { DatabaseConfig } from "./config";
 import { logger } from "./log";
+import { cachedUntilFailure } from "./once";
 import { forgetSecret, getSecret } from "./secrets";
 
 export interface Queryable {
@@ -44,12 +45,8 @@ export function createDb(config: DatabaseConfig): Db {
     pool.on("error", (err) => logger.warn("idle database connection lost", { error: err }));
     return pool;
   };
-  let pending: Promise<Pool> | undefined;
-  const pool = () => {
-    pending ??= build();
-    pending.catch(() => (pending = undefined));
-    return pending;
-  };
+  const pools = cachedUntilFailure(build);
+  const pool = () => pools.get();
 
   async function withRetry<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -82,7 +79,8 @@ export function createDb(config: DatabaseConfig): Db {
       }
     },
     end: async () => {
-      if (pending) await (await pending).end();
+      const created = pools.peek();
+      if (created) await (await created).end();
     },
   };
 }

@@ -10,6 +10,7 @@ import { ROUTES, Route } from "../routes";
 import { AuthContext, authContextFrom, requireRole } from "./auth";
 import { HttpError } from "./errors";
 import { logger, metrics } from "./log";
+import { cachedUntilFailure } from "./once";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -115,12 +116,7 @@ export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, depen
   }
 
   // Built on the first request and kept for the container's life (pool, clients, secrets).
-  let deps: Promise<D> | undefined;
-  const depsOnce = () => {
-    deps ??= dependencies();
-    deps.catch(() => (deps = undefined));
-    return deps;
-  };
+  const deps = cachedUntilFailure(dependencies);
 
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? "local";
@@ -139,7 +135,7 @@ export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, depen
         logger.appendKeys({ orgId: request.auth.orgId });
       }
       logger.appendKeys({ requestId, route: `${match.route.method} ${match.route.path}` });
-      return respond(await operations[match.route.operation](request as AuthedRequest, await depsOnce()), requestId);
+      return respond(await operations[match.route.operation](request as AuthedRequest, await deps.get()), requestId);
     } catch (err) {
       return respond(errorResponse(err, requestId), requestId);
     } finally {

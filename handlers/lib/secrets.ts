@@ -26,8 +26,11 @@ export function getSecret(secretId: string): Promise<string> {
   let value = cache.get(secretId);
   if (!value) {
     value = reader(secretId);
-    // A failed fetch must not stick: the next call tries again.
-    value.catch(() => cache.delete(secretId));
+    // A failed fetch must not stick: the next call tries again (unless a newer fetch replaced it).
+    const fetched = value;
+    fetched.catch(() => {
+      if (cache.get(secretId) === fetched) cache.delete(secretId);
+    });
     cache.set(secretId, value);
   }
   return value;

@@ -155,3 +155,22 @@ describe("handlers: Redis cache", function () {
   });
 
 });
+
+describe("handlers: values kept for the container's life", () => {
+  it("are created once, retried after a failure, and never dropped by an older attempt's failure", async () => {
+    const { cachedUntilFailure } = await import("../../handlers/lib/once");
+    let calls = 0;
+    let failFirst!: (err: Error) => void;
+    const value = cachedUntilFailure(() => {
+      calls += 1;
+      return calls === 1 ? new Promise<string>((_, reject) => (failFirst = reject)) : Promise.resolve(`value ${calls}`);
+    });
+    const first = value.get();
+    assert.equal(value.get(), first, "one creation while it is pending");
+    failFirst(new Error("secret fetch failed"));
+    await assert.rejects(first, /secret fetch failed/);
+    assert.equal(await value.get(), "value 2", "the failure is forgotten");
+    assert.equal(await value.get(), "value 2", "and the success kept");
+    assert.equal(calls, 2);
+  });
+});

@@ -22,6 +22,14 @@ export const HOME_REGION = "ap-south-1";
 /** Tags the provider puts on every resource; the stack files must carry them. */
 export const REQUIRED_TAG_KEYS = ["project", "stack", "managed-by"] as const;
 
+/**
+ * Reports a problem found by a refinement. `input` is required (even when
+ * undefined): without it zod reports the whole config as the value given.
+ */
+function problem(ctx: z.core.$RefinementCtx, path: (string | number)[], message: string, input: unknown): void {
+  ctx.addIssue({ code: "custom", path, message, input });
+}
+
 const cidrList = (fallback: string[]) => z.array(z.string()).min(1).default(fallback);
 
 const subnetLayoutFields = {
@@ -45,8 +53,8 @@ const networkSchema = z
   })
   .superRefine(
     (layout, ctx) => {
-      for (const problem of subnetLayoutProblems(layout)) {
-        ctx.addIssue({ code: "custom", path: problem.path, message: problem.message, input: valueAt(layout, problem.path).value });
+      for (const found of subnetLayoutProblems(layout)) {
+        problem(ctx, found.path, found.message, valueAt(layout, found.path).value);
       }
     },
     // Check the address plan even when another field is wrong, as long as the plan itself is well-typed.
@@ -159,7 +167,7 @@ const stackConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const at = (key: string, problems: { path: (string | number)[]; message: string }[], input: unknown) => {
-      for (const p of problems) ctx.addIssue({ code: "custom", path: [key, ...p.path], message: p.message, input: valueAt(input, p.path).value });
+      for (const p of problems) problem(ctx, [key, ...p.path], p.message, valueAt(input, p.path).value);
     };
     const postgres = config["tms:database"];
     at("tms:database", databaseArgsProblems({ postgres }).map((p) => ({ ...p, path: p.path.slice(1) })), postgres);
@@ -169,19 +177,14 @@ const stackConfigSchema = z
     budgetProblem(config["tms:functions"], postgres, ctx);
     const providerUrl = config["tms:maps"].providerUrl;
     if (providerUrl && !config["tms:mapsApiKey"]) {
-      ctx.addIssue({ code: "custom", path: ["tms:mapsApiKey"], message: "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set", input: undefined });
+      problem(ctx, ["tms:mapsApiKey"], "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set", undefined);
     }
     if (!providerUrl && config["tms:mapsApiKey"]) {
-      ctx.addIssue({ code: "custom", path: ["tms:maps", "providerUrl"], message: "expected the provider's URL since tms:mapsApiKey is set", input: undefined });
+      problem(ctx, ["tms:maps", "providerUrl"], "expected the provider's URL since tms:mapsApiKey is set", undefined);
     }
     config["tms:network"].availabilityZones.forEach((zone, i) => {
       if (!new RegExp(`^${config["aws:region"]}[a-z]$`).test(zone)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["tms:network", "availabilityZones", i],
-          message: `expected an availability zone of ${config["aws:region"]} (e.g. ${config["aws:region"]}a)`,
-          input: zone,
-        });
+        problem(ctx, ["tms:network", "availabilityZones", i], `expected an availability zone of ${config["aws:region"]} (e.g. ${config["aws:region"]}a)`, zone);
       }
     });
   });
@@ -201,14 +204,13 @@ function budgetProblem(functions: z.output<typeof functionsSchema>, postgres: z.
   const { demand, fits } = connectionDemand({ reservedConcurrency: reserved, poolSize: functions.dbPoolSize, headroom: functions.connectionHeadroom, maxConnections });
   if (fits) return;
   const containers = reserved.reduce((a, b) => a + b, 0);
-  ctx.addIssue({
-    code: "custom",
-    path: ["tms:functions", "reservedConcurrency"],
-    input: functions.reservedConcurrency,
-    message:
-      `expected a connection budget that fits max_connections: ${containers} containers (${dbFunctions.join(", ")}) × dbPoolSize ${functions.dbPoolSize} + headroom ${functions.connectionHeadroom} = ${demand}, ` +
+  problem(
+    ctx,
+    ["tms:functions", "reservedConcurrency"],
+    `expected a connection budget that fits max_connections: ${containers} containers (${dbFunctions.join(", ")}) × dbPoolSize ${functions.dbPoolSize} + headroom ${functions.connectionHeadroom} = ${demand}, ` +
       `but ${postgres.maxConnections ? "tms:database.maxConnections is" : `${postgres.instanceClass} allows`} ${maxConnections}; lower reservedConcurrency or dbPoolSize, or choose a larger instance class`,
-  });
+    functions.reservedConcurrency,
+  );
 }
 
 export type RawStackConfig = Record<string, unknown>;
@@ -329,7 +331,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: RawStackConfig, secretKeys:
   return [`${key}: ${given}; ${expectation(issue)}`];
 }
 
-/** Zod's built-in messages start with "Invalid ..." or "Too ..."; ours say what is expected. Custom issues must pass `input` (even undefined), or zod reports the whole config as the value. */
+/** Zod's built-in messages start with "Invalid ..." or "Too ..."; ours say what is expected. */
 function expectation(issue: z.core.$ZodIssue): string {
   const ownMessage = /^(Invalid|Too )/.test(issue.message) ? undefined : issue.message;
   switch (issue.code) {

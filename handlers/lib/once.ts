@@ -3,7 +3,13 @@
  * that fails is forgotten, so the next use tries again instead of failing
  * forever.
  */
-export function cachedUntilFailure<T>(create: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | undefined } {
+export interface Cached<T> {
+  get(): Promise<T>;
+  /** The value if one was asked for, without creating it. */
+  peek(): Promise<T> | undefined;
+}
+
+export function cachedUntilFailure<T>(create: () => Promise<T>): Cached<T> {
   let current: Promise<T> | undefined;
   return {
     get() {

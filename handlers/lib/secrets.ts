@@ -3,7 +3,9 @@
  * SDK is loaded on first use: functions that never read a secret (and local
  * runs) never pay for it.
  */
-const cache = new Map<string, Promise<string>>();
+import { Cached, cachedUntilFailure } from "./once";
+
+const cache = new Map<string, Cached<string>>();
 
 export type SecretReader = (secretId: string) => Promise<string>;
 
@@ -16,24 +18,16 @@ const readFromSecretsManager: SecretReader = async (secretId) => {
 
 let reader: SecretReader = readFromSecretsManager;
 
-/** For tests and local runs: where secrets come from. */
+/** For tests: where secrets come from. */
 export function setSecretReader(next: SecretReader): void {
   reader = next;
   cache.clear();
 }
 
 export function getSecret(secretId: string): Promise<string> {
-  let value = cache.get(secretId);
-  if (!value) {
-    value = reader(secretId);
-    // A failed fetch must not stick: the next call tries again (unless a newer fetch replaced it).
-    const fetched = value;
-    fetched.catch(() => {
-      if (cache.get(secretId) === fetched) cache.delete(secretId);
-    });
-    cache.set(secretId, value);
-  }
-  return value;
+  let secret = cache.get(secretId);
+  if (!secret) cache.set(secretId, (secret = cachedUntilFailure(() => reader(secretId))));
+  return secret.get();
 }
 
 /** Forget a cached secret, e.g. after the database rejected a rotated password. */

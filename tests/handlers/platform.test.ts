@@ -173,4 +173,21 @@ describe("handlers: values kept for the container's life", () => {
     assert.equal(await value.get(), "value 2", "and the success kept");
     assert.equal(calls, 2);
   });
+
+  it("secrets are read once per id, re-read after a failed read, and re-read when forgotten", async () => {
+    const { forgetSecret, getSecret, setSecretReader } = await import("../../handlers/lib/secrets");
+    const reads: string[] = [];
+    setSecretReader(async (id) => {
+      reads.push(id);
+      if (id === "flaky" && reads.filter((r) => r === id).length === 1) throw new Error("throttled");
+      return `${id} #${reads.length}`;
+    });
+    assert.equal(await getSecret("db"), "db #1");
+    assert.equal(await getSecret("db"), "db #1", "kept in memory");
+    await assert.rejects(getSecret("flaky"), /throttled/);
+    assert.equal(await getSecret("flaky"), "flaky #3", "a failed read is not kept");
+    forgetSecret("db");
+    assert.equal(await getSecret("db"), "db #4", "a forgotten secret is read again");
+    assert.deepEqual(reads, ["db", "flaky", "flaky", "db"]);
+  });
 });

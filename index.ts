@@ -18,8 +18,14 @@ const config = loadStackConfig();
 const namePrefix = `${pulumi.getProject()}-${config.stack}`;
 
 // Explicit providers carry the region and the default tags to every resource,
-// so the plan (and the policy pack) can see them; one per region used.
-const providerFor = (region: string) => new aws.Provider(`aws-${region}`, { region: region as aws.Region, defaultTags: { tags: config.defaultTags } });
+// so the plan (and the policy pack) can see them; one per region used, shared
+// by every component there (a second provider of the same name would collide).
+const providers = new Map<string, aws.Provider>();
+function providerFor(region: string): aws.Provider {
+  let provider = providers.get(region);
+  if (!provider) providers.set(region, (provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region, defaultTags: { tags: config.defaultTags } })));
+  return provider;
+}
 const awsProvider = providerFor(config.region);
 const opts: pulumi.ComponentResourceOptions = { providers: [awsProvider] };
 

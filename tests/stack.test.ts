@@ -28,3 +28,12 @@ for (const stack of ["dev", "prod"]) {
     });
   });
 }
+
+describe("providers", () => {
+  it("are one per region, even when the documents replica shares a region with CloudFront's parts", async () => {
+    const run = await runStack("dev", { "tms:documents": { replicaRegion: "us-east-1" } });
+    const regions = run.byType("pulumi:providers:aws").map((p) => p.inputs.region);
+    assert.deepEqual([...regions].sort(), ["ap-south-1", "us-east-1"]);
+    assert.equal(run.providerOf(run.find("aws:s3/bucket:Bucket", "documents-replica"))!.inputs.region, "us-east-1");
+  });
+});

@@ -8,6 +8,7 @@
  * runs as a preview (`isDryRun()`), and the answers a provider would give are
  * supplied by plan/mocks.ts.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +19,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse as parseYaml } from "yaml";
 import { PlanMocks } from "./mocks";
-import { JsonValue, toPlanJson } from "./serialize";
+import { JsonValue, SecretDigests, toPlanJson } from "./serialize";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -37,6 +38,8 @@ export interface PlanResource {
   propertyDependencies: Record<string, string[]>;
   /** Plain JSON: secrets are "[secret]", values unknown at plan time "[unknown]". */
   inputs: Record<string, JsonValue>;
+  /** For each "[secret]" in `inputs`, by path, a digest that changes when the secret does (absent when none). */
+  secrets?: SecretDigests;
 }
 
 /** Resource options the plan document does not carry, kept for tests. */
@@ -99,7 +102,8 @@ export function listStacks(projectDir = PROJECT_DIR): string[] {
 /**
  * Project-level defaults (`Pulumi.yaml` `config:`), then the stack file, then
  * overrides — the order the CLI applies. Secure values cannot be decrypted
- * offline, so they become "[secret]" placeholders and their keys stay secret.
+ * offline, so each becomes a placeholder named after a digest of its
+ * ciphertext (a new value, a new placeholder) and its key stays secret.
  */
 function resolveConfig(project: ProjectFile, stackConfig: Record<string, unknown>, overrides: ConfigOverrides = {}) {
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
@@ -144,7 +148,7 @@ function deepMerge(base: unknown, patch: unknown): unknown {
 function replaceSecure(value: unknown, onSecret: () => void): unknown {
   if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string") {
     onSecret();
-    return "[secret]";
+    return `[secret ${createHash("sha256").update(value.secure).digest("hex").slice(0, 16)}]`;
   }
   if (Array.isArray(value)) return value.map((v) => replaceSecure(v, onSecret));
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, onSecret)]));
@@ -179,6 +183,8 @@ class RecordingMonitor extends MockMonitor {
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
       propertyDependencies[key] = [...deps.getUrnsList()].sort();
     });
+    const secrets: SecretDigests = {};
+    const inputs = toPlanJson(req.getObject()?.toJavaScript() ?? {}, secrets) as Record<string, JsonValue>;
     const record: PlanResource = {
       urn,
       type,
@@ -190,7 +196,8 @@ class RecordingMonitor extends MockMonitor {
       provider: req.getProvider() || [...req.getProvidersMap().values()].join(","),
       dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
       propertyDependencies,
-      inputs: toPlanJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, JsonValue>,
+      inputs,
+      ...(Object.keys(secrets).length > 0 && { secrets }),
     };
     this.options[urn] = {
       protect: Boolean(req.getProtect()),

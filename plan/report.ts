@@ -2,6 +2,7 @@
  * The offline plan document (contract: ../shared/DESIGN.md, "Offline plan")
  * and its readable rendering.
  */
+import * as fs from "fs";
 import type { PlanResource, ProgramRun } from "./engine";
 import type { JsonValue } from "./serialize";
 
@@ -34,6 +35,54 @@ export const NO_POLICY_PACK: PolicyReport = { pack: null, violations: [], summar
 
 export function buildPlan(run: ProgramRun, policy: PolicyReport = NO_POLICY_PACK): Plan {
   return { project: run.project, stack: run.stack, resources: run.resources, outputs: run.outputs, policy };
+}
+
+/** A plan file that cannot be read or is not a plan. Exit status 2. */
+export class PlanFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanFileError";
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * Reads a plan file: one from `npm run plan -- --json`, or a hand-written or
+ * mutated one. Fills the fields a hand-written plan may leave out; rejects
+ * anything that is not a plan, naming the field.
+ */
+export function readPlanFile(file: string): Plan {
+  let doc: any;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PlanFileError(`cannot read plan ${file}: ${(err as Error).message}`);
+  }
+  if (typeof doc?.stack !== "string" || !Array.isArray(doc.resources)) throw new PlanFileError(`${file} is not a plan: expected { "stack": "...", "resources": [...] }`);
+  const resources = doc.resources.map((r: any, i: number): PlanResource => {
+    for (const key of ["urn", "type", "name"]) {
+      if (typeof r?.[key] !== "string") throw new PlanFileError(`${file}: resources[${i}].${key} must be a string`);
+    }
+    for (const key of ["inputs", "secrets"]) {
+      if (r[key] !== undefined && !isObject(r[key])) throw new PlanFileError(`${file}: resources[${i}].${key} must be an object`);
+    }
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      id: r.id ?? "",
+      parent: r.parent ?? null,
+      custom: r.custom ?? true,
+      provider: r.provider ?? "",
+      dependencies: r.dependencies ?? [],
+      propertyDependencies: r.propertyDependencies ?? {},
+      inputs: r.inputs ?? {},
+      ...(r.secrets && { secrets: r.secrets }),
+    };
+  });
+  const policy = isObject(doc.policy) && Array.isArray(doc.policy.violations) ? (doc.policy as unknown as PolicyReport) : NO_POLICY_PACK;
+  return { project: typeof doc.project === "string" ? doc.project : "", stack: doc.stack, resources, outputs: isObject(doc.outputs) ? (doc.outputs as Record<string, JsonValue>) : {}, policy };
 }
 
 /** 0 when no mandatory policy is violated, 1 otherwise. */

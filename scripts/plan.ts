@@ -1,26 +1,37 @@
 /**
- * npm run plan -- --stack <name> [--json] [--config <file>] [--policy-config <file>]
+ * npm run plan -- --stack <name> [--json] [--config <file>] [--policy-config <file>] [--against <old plan.json>]
  *
  * Runs the program for a stack against the mock engine and prints what
- * `pulumi up` would create. Exit status: 0 clean, 1 a mandatory policy is
- * violated, 2 bad arguments or invalid stack config, 3 the program failed.
+ * `pulumi up` would create, or with --against, how that differs from an
+ * older plan file. Exit status: 0 clean, 1 a mandatory policy is violated,
+ * 2 bad arguments, stack config or plan file, 3 the program failed.
  */
+import { diffPlans, formatDiff } from "../plan/diff";
 import { PlanInputError, runProgram } from "../plan/engine";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
-import { buildPlan, formatPlan, planExitCode } from "../plan/report";
+import { PlanFileError, buildPlan, formatPlan, planExitCode, readPlanFile } from "../plan/report";
 import { fail, parseOptions, run } from "./local/cli";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--json] [--config <stack config file>] [--policy-config <policy pack config file>]";
+const USAGE =
+  "usage: npm run plan -- --stack <name> [--json] [--config <stack config file>] [--policy-config <policy pack config file>] [--against <old plan.json>]";
 
 async function main(): Promise<number> {
   const values = parseOptions(
-    { stack: { type: "string", short: "s" }, json: { type: "boolean", default: false }, config: { type: "string" }, "policy-config": { type: "string" } },
+    {
+      stack: { type: "string", short: "s" },
+      json: { type: "boolean", default: false },
+      config: { type: "string" },
+      "policy-config": { type: "string" },
+      against: { type: "string" },
+    },
     USAGE,
   );
   if (!values.stack) fail(2, `--stack is required\n${USAGE}`);
 
   // --json promises JSON alone on stdout; anything the runtime prints goes to stderr.
   if (values.json) console.log = console.error;
+  // Read first: a wrong path should not wait for the program.
+  const before = values.against === undefined ? undefined : readPlanFile(values.against);
 
   let program;
   try {
@@ -30,16 +41,14 @@ async function main(): Promise<number> {
     if (error instanceof PlanInputError || error.name === "StackConfigError") fail(2, error.message);
     fail(3, `the program failed for stack "${values.stack}":\n${error.stack ?? error.message}`);
   }
-  let policy;
-  try {
-    policy = await checkStack(program.resources, values.stack, values["policy-config"]);
-  } catch (err) {
-    if (err instanceof PolicyConfigError) fail(2, err.message);
-    throw err;
+  const plan = buildPlan(program, await checkStack(program.resources, values.stack, values["policy-config"]));
+  if (before && values.against) {
+    const diff = diffPlans(before, plan);
+    process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, values.against));
+  } else {
+    process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   }
-  const plan = buildPlan(program, policy);
-  process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return planExitCode(plan);
 }
 
-run(main);
+run(main, (err) => err instanceof PolicyConfigError || err instanceof PlanFileError);

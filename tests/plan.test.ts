@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,27 +13,11 @@ import {
 } from "@pulumi/pulumi/runtime/rpc";
 import { runProgram } from "../plan/engine";
 import { toPlanJson } from "../plan/serialize";
+import { CliResult, root, runScript } from "./cli";
 import { runStack } from "./harness";
 
-const root = path.resolve(__dirname, "..");
-
-interface CliResult {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run plan -- <args>` the way a user would (minus npm's banner). */
-function plan(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args],
-      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+/** Runs `npm run plan -- <args>` the way a user would. */
+const plan = (...args: string[]) => runScript("plan", ...args);
 
 describe("plan serialization", () => {
   it("redacts secrets, marks unknowns and replaces resource references by URN", () => {
@@ -58,6 +41,16 @@ describe("plan serialization", () => {
       pending: "[unknown]",
     });
     assert.ok(!JSON.stringify(toPlanJson(serialized)).includes("hunter2"));
+  });
+
+  it("keeps, by path, a digest of each redacted value: equal values, equal digests", () => {
+    const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
+    const digests: Record<string, string> = {};
+    toPlanJson({ password: secret("a"), nested: { list: [1, secret("a"), secret("b")] }, unknown: { [specialSigKey]: specialOutputValueSig, secret: true } }, digests);
+    assert.deepEqual(Object.keys(digests).sort(), ["nested.list[1]", "nested.list[2]", "password"]);
+    assert.equal(digests.password, digests["nested.list[1]"]);
+    assert.notEqual(digests.password, digests["nested.list[2]"]);
+    assert.ok(!JSON.stringify(digests).includes('"a"'));
   });
 });
 
@@ -146,9 +139,14 @@ describe("npm run plan", () => {
     assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "policy"]);
     assert.equal(doc.project, "tms");
     assert.equal(doc.stack, "prod");
+    const contract = ["urn", "type", "name", "id", "parent", "custom", "provider", "dependencies", "propertyDependencies", "inputs"];
     for (const resource of doc.resources) {
-      assert.deepEqual(Object.keys(resource), ["urn", "type", "name", "id", "parent", "custom", "provider", "dependencies", "propertyDependencies", "inputs"]);
+      // The one addition to the contract: digests of redacted inputs, only where there are any.
+      assert.deepEqual(Object.keys(resource), resource.secrets ? [...contract, "secrets"] : contract);
     }
+    const redis = doc.resources.find((r: any) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup");
+    assert.equal(redis.inputs.authToken, "[secret]");
+    assert.match(redis.secrets.authToken, /^sha256:[0-9a-f]{64}$/);
     assert.equal(doc.outputs.vpcId, "vpc-network-vpc");
   });
 

@@ -1,21 +1,13 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runProgram } from "../plan/engine";
 import { buildPlan, Plan } from "../plan/report";
 import { checkStack } from "../policy/evaluate";
+import { runScript } from "./cli";
 
-const root = path.resolve(__dirname, "..");
-
-function policyCheck(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/policy-check.ts", ...args], { cwd: root }, (error, stdout, stderr) =>
-      resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const policyCheck = (...args: string[]) => runScript("policy-check", ...args);
 
 let prodPlan: Promise<string> | undefined;
 

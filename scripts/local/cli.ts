@@ -23,8 +23,12 @@ export function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(
 /** Resolves once everything written to stdout has been handed to the OS (a pipe may still be queueing it). */
 const flushed = () => new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
 
-/** Runs a command and exits with the status it returns; an unexpected failure exits 3. */
-export function run(main: () => Promise<number> | number): void {
+/**
+ * Runs a command and exits with the status it returns. An error that
+ * `isBadInput` accepts (a bad file or config the user named) exits 2 with its
+ * message; any other failure exits 3 with its stack.
+ */
+export function run(main: () => Promise<number> | number, isBadInput: (err: unknown) => boolean = () => false): void {
   Promise.resolve()
     .then(main)
     .then(
@@ -32,6 +36,6 @@ export function run(main: () => Promise<number> | number): void {
         await flushed();
         process.exit(status);
       },
-      (err) => fail(3, String(err?.stack ?? err)),
+      (err) => (isBadInput(err) ? fail(2, (err as Error).message) : fail(3, String(err?.stack ?? err))),
     );
 }

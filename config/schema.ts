@@ -247,10 +247,11 @@ export class StackConfigError extends pulumi.RunError {
 }
 
 /**
- * Validates the raw config (values already decoded from Pulumi's strings).
+ * The stack's config as the program uses it, keyed by config key: validated,
+ * with every default filled in. Throws StackConfigError listing every problem;
  * `secretKeys` are never echoed back in an error.
  */
-export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): z.output<typeof stackConfigSchema> {
   const ours = Object.fromEntries(Object.entries(raw).filter(([key]) => key.startsWith("tms:") || key in stackConfigSchema.shape));
   const result = stackConfigSchema.safeParse(ours, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, ours, secretKeys));
@@ -259,8 +260,12 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys:
     problems.push("tms:mapsApiKey: is stored in plaintext; expected a secret (pulumi config set --secret tms:mapsApiKey <key>)");
   }
   if (!result.success || problems.length > 0) throw new StackConfigError(stack, problems);
+  return result.data;
+}
 
-  const config = result.data;
+/** Validates the raw config (values already decoded from Pulumi's strings) into the program's typed view. */
+export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+  const config = effectiveStackConfig(raw, stack, secretKeys);
   return {
     stack,
     region: config["aws:region"],

@@ -273,27 +273,34 @@ export function runProgram(options: RunOptions): Promise<ProgramRun> {
   return run;
 }
 
-async function runExclusive(options: RunOptions): Promise<ProgramRun> {
-  const projectDir = PROJECT_DIR;
-  const project = readYaml(path.join(projectDir, "Pulumi.yaml")) as ProjectFile;
-  const stackFile = options.configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
+/**
+ * The stack's config as the CLI hands it to the program: every value a string
+ * (objects JSON-encoded), secure values as placeholders, and which keys are
+ * secret. Throws PlanInputError for a bad stack name or a missing file.
+ */
+export function stackConfigValues(options: Pick<RunOptions, "stack" | "configFile" | "config">): { project: string; values: Record<string, string>; secretKeys: string[] } {
+  const project = readYaml(path.join(PROJECT_DIR, "Pulumi.yaml")) as ProjectFile;
+  const stackFile = options.configFile ?? path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`);
   if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
     throw new PlanInputError(`"${options.stack}" is not a valid stack name (letters, digits, "-", "_", ".")`);
   }
   if (!fs.existsSync(stackFile)) {
-    const known = listStacks(projectDir);
     throw new PlanInputError(
       options.configFile
         ? `config file ${options.configFile} does not exist`
-        : `no stack "${options.stack}": Pulumi.${options.stack}.yaml does not exist (stacks: ${known.join(", ")})`,
+        : `no stack "${options.stack}": Pulumi.${options.stack}.yaml does not exist (stacks: ${listStacks().join(", ")})`,
     );
   }
   const stackYaml = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown> };
-  const { values, secretKeys } = resolveConfig(project, stackYaml.config ?? {}, options.config);
+  return { project: project.name, ...resolveConfig(project, stackYaml.config ?? {}, options.config) };
+}
+
+async function runExclusive(options: RunOptions): Promise<ProgramRun> {
+  const { project, values, secretKeys } = stackConfigValues(options);
 
   const mocks = new PlanMocks(values["aws:region"]);
   const monitor = new RecordingMonitor(mocks);
-  settings.setMockOptions(monitor, project.name, options.stack, true);
+  settings.setMockOptions(monitor, project, options.stack, true);
   // What pulumi.runtime.setMocks enables, minus transforms (the mock has no callback server).
   Object.assign(getStore(), {
     supportsSecrets: true,
@@ -305,7 +312,7 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(values, secretKeys);
 
   // index.ts does its work at load time, so each run loads it afresh.
-  const entry = require.resolve(path.join(projectDir, "index.ts"));
+  const entry = require.resolve(path.join(PROJECT_DIR, "index.ts"));
   delete require.cache[entry];
 
   const failures: unknown[] = [];
@@ -325,5 +332,5 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
     activeRunFailures = undefined;
   }
 
-  return { project: project.name, stack: options.stack, resources: monitor.recorded, outputs: monitor.stackOutputs, options: monitor.options };
+  return { project, stack: options.stack, resources: monitor.recorded, outputs: monitor.stackOutputs, options: monitor.options };
 }

@@ -1,12 +1,16 @@
 /**
  * npm run docs — regenerates the generated sections of README.md from the code:
- * the policy list, the route table, and each function's environment. `npm test`
- * fails when README.md is out of date.
+ * the policy list, the route table, each function's environment, and how the
+ * dev stack differs from prod. `npm test` fails when README.md is out of date.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Document, isMap, parseDocument, YAMLMap } from "yaml";
+import { decodeConfigValue } from "../config";
+import { effectiveStackConfig } from "../config/schema";
 import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../handlers/functions";
 import { ROUTES } from "../handlers/routes";
+import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
 import { TMS_PACK } from "../policy/evaluate";
 
 export const README = path.resolve(__dirname, "..", "README.md");
@@ -46,7 +50,94 @@ function environment(): string {
   );
 }
 
-export const GENERATED: Record<string, () => string> = { policies, routes, environment };
+/** Every setting's effective value (defaults filled in) by config key path, e.g. `tms:database.instanceClass`; secret keys left out. */
+function effectiveSettings(stack: string): Map<string, unknown> {
+  const { values, secretKeys } = stackConfigValues({ stack });
+  const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, decodeConfigValue(value)]));
+  const settings = new Map<string, unknown>();
+  const flatten = (value: unknown, at: string) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) flatten(inner, `${at}.${key}`);
+    } else settings.set(at, value);
+  };
+  for (const [key, value] of Object.entries(effectiveStackConfig(raw, stack, new Set(secretKeys)))) {
+    if (!secretKeys.includes(key)) flatten(value, key);
+  }
+  return settings;
+}
+
+/**
+ * The comment in a stack file that explains a setting: the one above its key,
+ * else above an earlier key of the same block (a comment covers the keys that
+ * follow it), else the one above the block's own key. A setting the file
+ * leaves out is explained by its block's comment.
+ */
+export function explanation(doc: Document, keyPath: string): string | undefined {
+  const [top, ...rest] = keyPath.split(".");
+  const keys = ["config", top, ...rest];
+  const blocks: { map: YAMLMap; index: number }[] = [];
+  let node: unknown = doc.contents;
+  for (const key of keys) {
+    if (!isMap(node)) break;
+    const index = node.items.findIndex((pair) => (pair.key as { value?: unknown })?.value === key);
+    if (index < 0) break;
+    blocks.push({ map: node, index });
+    node = node.items[index].value;
+  }
+  const found = blocks.length === keys.length;
+  const commentAt = (map: YAMLMap, i: number) => (map.items[i].key as { commentBefore?: string }).commentBefore ?? (i === 0 ? map.commentBefore : undefined);
+  // Level 0 is the document, whose first comment is the file's header.
+  for (let level = blocks.length - 1; level >= 1; level--) {
+    const { map, index } = blocks[level];
+    const withinBlock = found && level === blocks.length - 1 && level >= 2;
+    for (let i = index; i >= (withinBlock ? 0 : index); i--) {
+      const comment = commentAt(map, i);
+      if (comment) return comment.split("\n").map((line) => line.trim()).join(" ");
+    }
+  }
+  return undefined;
+}
+
+export const REFERENCE_STACK = "prod";
+export const CHEAP_STACK = "dev";
+
+export interface StackDifference {
+  key: string;
+  prod: unknown;
+  dev: unknown;
+  /** From the comments in Pulumi.dev.yaml. */
+  why: string | undefined;
+}
+
+/** Every setting whose effective value differs between dev and prod, besides the stack's own name. */
+export function stackDifferences(): StackDifference[] {
+  const [prod, dev] = [effectiveSettings(REFERENCE_STACK), effectiveSettings(CHEAP_STACK)];
+  const devFile = parseDocument(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${CHEAP_STACK}.yaml`), "utf8"));
+  return [...new Set([...prod.keys(), ...dev.keys()])]
+    .filter((key) => JSON.stringify(prod.get(key)) !== JSON.stringify(dev.get(key)))
+    .filter((key) => !(prod.get(key) === REFERENCE_STACK && dev.get(key) === CHEAP_STACK))
+    .map((key) => ({ key, prod: prod.get(key), dev: dev.get(key), why: explanation(devFile, key) }));
+}
+
+function stacks(): string {
+  const show = (value: unknown) =>
+    value === undefined ? "unset" : Array.isArray(value) ? (value.length ? value.map((v) => `\`${v}\``).join(", ") : "none") : `\`${String(value)}\``;
+  // Settings one comment explains share a row.
+  const rows = new Map<string, { keys: string[]; prod: string[]; dev: string[] }>();
+  for (const d of stackDifferences()) {
+    const why = d.why ?? `(not explained in Pulumi.${CHEAP_STACK}.yaml)`;
+    const row = rows.get(why) ?? rows.set(why, { keys: [], prod: [], dev: [] }).get(why)!;
+    row.keys.push(`\`${d.key}\``);
+    row.prod.push(show(d.prod));
+    row.dev.push(show(d.dev));
+  }
+  return table(
+    ["setting", REFERENCE_STACK, CHEAP_STACK, `why ${CHEAP_STACK} differs (from Pulumi.${CHEAP_STACK}.yaml)`],
+    [...rows].map(([why, r]) => [r.keys.join("<br>"), r.prod.join("<br>"), r.dev.join("<br>"), why.replace(/\|/g, "\\|")]),
+  );
+}
+
+export const GENERATED: Record<string, () => string> = { policies, routes, environment, stacks };
 
 export function renderReadme(readme: string): string {
   let out = readme;

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { configKeyPaths } from "../config/schema";
-import { README, renderReadme } from "../scripts/docs";
+import { parseDocument } from "yaml";
+import { README, explanation, renderReadme, stackDifferences } from "../scripts/docs";
 
 const root = path.resolve(__dirname, "..");
 const OPERATIONS = path.join(root, "docs", "operations.md");
@@ -14,6 +15,41 @@ describe("README", () => {
   it("shows exactly the policies, routes and function environments the code has (run `npm run docs` after changing them)", () => {
     const readme = fs.readFileSync(README, "utf8");
     assert.equal(renderReadme(readme), readme);
+  });
+});
+
+describe("dev against prod", () => {
+  it("every setting where dev's effective config differs from prod's says why in Pulumi.dev.yaml", () => {
+    const differences = stackDifferences();
+    assert.ok(differences.length > 10);
+    assert.ok(differences.some((d) => d.key === "tms:database.maxAllocatedStorageGb" && d.dev === undefined), "a default counts as a value");
+    assert.ok(!differences.some((d) => d.key === "tms:functions.provisionedFunctions"), "a prod value equal to dev's default is no difference");
+    assert.deepEqual(differences.filter((d) => !d.why).map((d) => d.key), []);
+  });
+
+  it("takes a setting's reason from the comment above it, an earlier key of its block, or the block's own key", () => {
+    const doc = parseDocument(
+      [
+        "# header",
+        "config:",
+        "  tms:logRetentionDays: 14",
+        "  # block",
+        "  tms:database:",
+        "    # first",
+        "    instanceClass: db.t4g.micro",
+        "    multiAz: false",
+        "    # own",
+        "    backupRetentionDays: 1",
+        "  tms:cache:",
+        "    nodes: 1",
+      ].join("\n"),
+    );
+    assert.equal(explanation(doc, "tms:database.instanceClass"), "first");
+    assert.equal(explanation(doc, "tms:database.multiAz"), "first");
+    assert.equal(explanation(doc, "tms:database.backupRetentionDays"), "own");
+    assert.equal(explanation(doc, "tms:database.readReplicas"), "block");
+    assert.equal(explanation(doc, "tms:logRetentionDays"), undefined, "the file's header explains nothing in particular");
+    assert.equal(explanation(doc, "tms:cache.nodes"), undefined);
   });
 });
 

@@ -18,6 +18,23 @@ describe("README", () => {
   });
 });
 
+describe("README links", () => {
+  it("point at headings that exist and files that exist", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    // GitHub's anchors: lower case, punctuation dropped, spaces to hyphens.
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s/g, "-");
+    const anchorsOf = (file: string) => new Set([...fs.readFileSync(file, "utf8").matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1])));
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((href) => !/^https?:/.test(href));
+    assert.ok(links.length > 5);
+    const broken = links.filter((href) => {
+      const [file, anchor] = href.split("#");
+      const target = file ? path.join(root, file) : README;
+      return !fs.existsSync(target) || (anchor !== undefined && !anchorsOf(target).has(anchor));
+    });
+    assert.deepEqual(broken, []);
+  });
+});
+
 describe("dev against prod", () => {
   it("every setting where dev's effective config differs from prod's says why in Pulumi.dev.yaml", () => {
     const differences = stackDifferences();

@@ -162,6 +162,12 @@ function replaceSecure(value: unknown, onSecret: () => void): unknown {
  */
 class RecordingMonitor extends MockMonitor {
   readonly recorded: PlanResource[] = [];
+  /**
+   * URNs registered more than once. The engine refuses the second
+   * registration; failing the RPC here would leave the SDK waiting on
+   * dependents forever, so the run fails once everything has settled.
+   */
+  readonly duplicateUrns: string[] = [];
   readonly options: Record<string, ResourceOptions> = {};
   stackOutputs: Record<string, JsonValue> = {};
   private stackUrn = "";
@@ -205,6 +211,7 @@ class RecordingMonitor extends MockMonitor {
       deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
     };
     if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
+    if (this.recorded.some((r) => r.urn === urn)) this.duplicateUrns.push(urn);
     this.recorded.push(record);
     const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
     return super.registerResource(req, (err, response) => {
@@ -321,6 +328,8 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
     await runInPulumiStack(async () => (options.program ? options.program() : require(entry)));
     await waitForRPCs();
     if (failures.length > 0) throw failures[0];
+    // The engine's own words for it.
+    if (monitor.duplicateUrns.length > 0) throw new Error(monitor.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
     if (pulumi.log.hasErrors()) throw new Error("the program logged errors (see above)");
   } catch (err) {
     if (err !== null && typeof err === "object") reportedFailures.add(err);

@@ -77,6 +77,16 @@ describe("mock engine", () => {
     assert.equal(new Set(dev.resources.map((r) => r.urn)).size, dev.resources.length, "URNs are unique");
   });
 
+  it("refuses a URN registered twice, as the engine does, and recovers", async () => {
+    const twice = async () => {
+      const { Bucket } = await import("@pulumi/aws/s3");
+      new Bucket("same", {});
+      new Bucket("same", {});
+    };
+    await assert.rejects(runProgram({ stack: "dev", program: twice }), /Duplicate resource URN 'urn:pulumi:dev::tms::aws:s3\/bucket:Bucket::same'/);
+    assert.equal((await runProgram({ stack: "dev" })).resources[0].type, "pulumi:pulumi:Stack");
+  });
+
   it("recovers after a failed run", async () => {
     await assert.rejects(runProgram({ stack: "dev", config: { "tms:network": { natGateways: "x" } } }));
     const after = await runProgram({ stack: "dev" });

@@ -117,7 +117,7 @@ const findingKey = (v: PolicyViolation) => `${v.policy}\u0000${v.urn ?? ""}\u000
 export function diffPlans(before: Plan, after: Plan): PlanDiff {
   const renamed = before.stack !== after.stack ? { from: before.stack, to: after.stack } : null;
   const rename: Renamer = renamed ? stackRenamer(renamed.from, renamed.to) : (value) => value;
-  const old = new Map(before.resources.map((r) => [rename(r.urn), { ...rename(r), secrets: r.secrets && rename(r.secrets) }]));
+  const old = new Map(before.resources.map((r) => rename(r)).map((r) => [r.urn, r]));
   const now = new Map(after.resources.map((r) => [r.urn, r]));
 
   const changed: ResourceChange[] = [];

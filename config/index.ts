@@ -11,7 +11,7 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
  * values and numbers arrive JSON-encoded. Decode them the way
  * `Config.requireObject` does, leaving plain strings alone.
  */
-export function decodeConfigValue(value: string): unknown {
+function decodeConfigValue(value: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
@@ -19,12 +19,17 @@ export function decodeConfigValue(value: string): unknown {
   }
 }
 
+/** All of a stack's config values, as the CLI hands them over, decoded. */
+export function decodeConfigValues(values: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, decodeConfigValue(value)]));
+}
+
 export type LoadedStackConfig = Omit<StackConfig, "mapsApiKey"> & { mapsApiKey?: pulumi.Output<string> };
 
 /** Reads the running stack's configuration and validates it; throws StackConfigError on any bad value. */
 export function loadStackConfig(): LoadedStackConfig {
   const all = pulumi.runtime.allConfig();
-  const raw = Object.fromEntries(Object.entries(all).map(([key, value]) => [key, decodeConfigValue(value)]));
+  const raw = decodeConfigValues(all);
   const secretKeys = new Set(Object.keys(all).filter((key) => isConfigSecret(key)));
   const { mapsApiKey, ...config } = parseStackConfig(raw, pulumi.getStack(), secretKeys);
   // Secret from here on, whether or not it was set with --secret.

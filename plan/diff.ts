@@ -7,7 +7,7 @@
  */
 import type { PlanResource } from "./engine";
 import { Plan, PolicyViolation } from "./report";
-import { JsonValue, SECRET } from "./serialize";
+import { isPlainObject, JsonValue, SECRET } from "./serialize";
 
 export interface ValueChange {
   /** `instanceClass`, `environment.variables.DB_POOL_MAX`, `policy.Statement[0].Action` (inside a JSON string). */
@@ -60,7 +60,6 @@ function stackRenamer(from: string, to: string): Renamer {
   return rename as Renamer;
 }
 
-const isObject = (value: unknown): value is Record<string, JsonValue> => value !== null && typeof value === "object" && !Array.isArray(value);
 const join = (at: string, key: string) => (at ? `${at}.${key}` : key);
 
 /** A string holding a JSON document (an IAM policy, a container definition) is compared as that document. */
@@ -85,7 +84,7 @@ export function changedPaths(
   at = "",
   out: ValueChange[] = [],
 ): ValueChange[] {
-  if (isObject(before) && isObject(after)) {
+  if (isPlainObject<JsonValue>(before) && isPlainObject<JsonValue>(after)) {
     for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       changedPaths(before[key], after[key], secrets, join(at, key), out);
     }

@@ -19,7 +19,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse as parseYaml } from "yaml";
 import { PlanMocks } from "./mocks";
-import { JsonValue, SecretDigests, toPlanJson } from "./serialize";
+import { isPlainObject, JsonValue, SecretDigests, toPlanJson } from "./serialize";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -129,10 +129,6 @@ function resolveConfig(project: ProjectFile, stackConfig: Record<string, unknown
     values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
   }
   return { values, secretKeys };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function deepMerge(base: unknown, patch: unknown): unknown {

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import type { PlanResource, ProgramRun } from "./engine";
-import type { JsonValue } from "./serialize";
+import { isPlainObject, JsonValue } from "./serialize";
 
 export type EnforcementLevel = "mandatory" | "advisory";
 
@@ -45,8 +45,6 @@ export class PlanFileError extends Error {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-
 /**
  * Reads a plan file: one from `npm run plan -- --json`, or a hand-written or
  * mutated one. Fills the fields a hand-written plan may leave out; rejects
@@ -65,7 +63,7 @@ export function readPlanFile(file: string): Plan {
       if (typeof r?.[key] !== "string") throw new PlanFileError(`${file}: resources[${i}].${key} must be a string`);
     }
     for (const key of ["inputs", "secrets"]) {
-      if (r[key] !== undefined && !isObject(r[key])) throw new PlanFileError(`${file}: resources[${i}].${key} must be an object`);
+      if (r[key] !== undefined && !isPlainObject(r[key])) throw new PlanFileError(`${file}: resources[${i}].${key} must be an object`);
     }
     return {
       urn: r.urn,
@@ -81,8 +79,8 @@ export function readPlanFile(file: string): Plan {
       ...(r.secrets && { secrets: r.secrets }),
     };
   });
-  const policy = isObject(doc.policy) && Array.isArray(doc.policy.violations) ? (doc.policy as unknown as PolicyReport) : NO_POLICY_PACK;
-  return { project: typeof doc.project === "string" ? doc.project : "", stack: doc.stack, resources, outputs: isObject(doc.outputs) ? (doc.outputs as Record<string, JsonValue>) : {}, policy };
+  const policy = isPlainObject(doc.policy) && Array.isArray(doc.policy.violations) ? (doc.policy as unknown as PolicyReport) : NO_POLICY_PACK;
+  return { project: typeof doc.project === "string" ? doc.project : "", stack: doc.stack, resources, outputs: isPlainObject<JsonValue>(doc.outputs) ? doc.outputs : {}, policy };
 }
 
 /** 0 when no mandatory policy is violated, 1 otherwise. */

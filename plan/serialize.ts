@@ -16,6 +16,11 @@ import {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** An object that is not an array or null: a JSON object, or a map of config values. */
+export function isPlainObject<V = unknown>(value: unknown): value is Record<string, V> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 export const SECRET = "[secret]";
 export const UNKNOWN = "[unknown]";
 

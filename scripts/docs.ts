@@ -6,11 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, isMap, parseDocument, YAMLMap } from "yaml";
-import { decodeConfigValue } from "../config";
+import { decodeConfigValues } from "../config";
 import { effectiveStackConfig } from "../config/schema";
 import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../handlers/functions";
 import { ROUTES } from "../handlers/routes";
 import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
+import { isPlainObject } from "../plan/serialize";
 import { TMS_PACK } from "../policy/evaluate";
 
 export const README = path.resolve(__dirname, "..", "README.md");
@@ -53,14 +54,13 @@ function environment(): string {
 /** Every setting's effective value (defaults filled in) by config key path, e.g. `tms:database.instanceClass`; secret keys left out. */
 function effectiveSettings(stack: string): Map<string, unknown> {
   const { values, secretKeys } = stackConfigValues({ stack });
-  const raw = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, decodeConfigValue(value)]));
   const settings = new Map<string, unknown>();
   const flatten = (value: unknown, at: string) => {
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    if (isPlainObject(value)) {
       for (const [key, inner] of Object.entries(value)) flatten(inner, `${at}.${key}`);
     } else settings.set(at, value);
   };
-  for (const [key, value] of Object.entries(effectiveStackConfig(raw, stack, new Set(secretKeys)))) {
+  for (const [key, value] of Object.entries(effectiveStackConfig(decodeConfigValues(values), stack, new Set(secretKeys)))) {
     if (!secretKeys.includes(key)) flatten(value, key);
   }
   return settings;

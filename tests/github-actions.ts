@@ -76,11 +76,15 @@ export function actionErrors(name: string, content: string): string[] {
   return parseAction({ name, content }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message);
 }
 
-/** Evaluates `${{ expression }}` (give the inner expression) the way the runner does, with the given contexts. */
-export function evaluateExpression(expression: string, contexts: Record<string, unknown>): unknown {
+/**
+ * Evaluates an expression the way the runner does, with the given contexts:
+ * a value written `${{ ... }}`, or an `if:` condition, which may be written bare.
+ */
+export function evaluateExpression(written: unknown, contexts: Record<string, unknown>): unknown {
   const { Lexer, Parser, Evaluator, data } = load();
-  const lexed = new Lexer(expression).lex();
+  const text = String(written);
+  const lexed = new Lexer(/^\s*\$\{\{(.*)\}\}\s*$/s.exec(text)?.[1] ?? text).lex();
   const parsed = new Parser(lexed.tokens, Object.keys(contexts), []).parse();
-  const value = new Evaluator(parsed, JSON.parse(JSON.stringify(contexts), data.reviver)).evaluate();
-  return JSON.parse(JSON.stringify(value, data.replacer));
+  const result = new Evaluator(parsed, JSON.parse(JSON.stringify(contexts), data.reviver)).evaluate();
+  return JSON.parse(JSON.stringify(result, data.replacer));
 }

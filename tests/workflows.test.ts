@@ -153,9 +153,10 @@ describe("GitHub workflows: credentials and permissions", () => {
 
   // The role and environment a Pulumi job gets, as the runner evaluates pulumi.yml's expressions.
   const job = workflow("pulumi.yml").jobs.pulumi;
-  const expression = (value: string | undefined) => /^\$\{\{(.*)\}\}$/s.exec(value ?? "")?.[1] ?? assert.fail(`not an expression: ${value}`);
-  const evaluate = (value: string | undefined, command: string, vars: Record<string, string>) =>
-    evaluateExpression(expression(value), { inputs: { command, stack: "prod" }, vars });
+  const evaluate = (value: string | undefined, command: string, vars: Record<string, string>) => {
+    assert.match(value ?? "", /^\$\{\{.*\}\}$/s, "an expression");
+    return evaluateExpression(value, { inputs: { command, stack: "prod" }, vars });
+  };
   const vars = { AWS_DEPLOY_ROLE_ARN: "arn:aws:iam::1:role/deploy", AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::1:role/preview" };
 
   it("run `up` in the stack's GitHub environment with the deploy role, and previews outside any environment with the read-only role", () => {
@@ -200,7 +201,8 @@ describe("GitHub workflows: the pipeline", () => {
     assert.equal(preview?.job.with?.command, "preview");
     assert.deepEqual(stacksOf(preview!.job), listStacks());
     assert.deepEqual(preview?.job.needs, ["test", "plan"]);
-    assert.equal(evaluateExpression(/^\$\{\{(.*)\}\}$/.exec(String(pulumiStep?.with?.["comment-on-pr"]))![1], { github: { event_name: "pull_request" } }), true);
+    assert.equal(evaluateExpression(pulumiStep?.with?.["comment-on-pr"], { github: { event_name: "pull_request" } }), true);
+    assert.equal(evaluateExpression(pulumiStep?.with?.["comment-on-pr"], { github: { event_name: "push" } }), false);
   });
 
   it("pull requests: one run per branch, a newer push cancelling the older run", () => {
@@ -227,7 +229,7 @@ describe("GitHub workflows: the pipeline", () => {
       ["up", "up", "prod", "preview"],
     ]);
     assert.equal(prod.concurrency?.["cancel-in-progress"], false);
-    const gate = /^\$\{\{(.*)\}\}$/.exec(`\${{ ${prod.jobs.test.if} }}`)![1];
+    const gate = prod.jobs.test.if;
     assert.equal(evaluateExpression(gate, { github: { ref: "refs/tags/v1.4.0" } }), true);
     assert.equal(evaluateExpression(gate, { github: { ref: "refs/heads/main" } }), true);
     assert.equal(evaluateExpression(gate, { github: { ref: "refs/heads/feature" } }), false);

@@ -31,7 +31,14 @@ export interface Plan {
   policy: PolicyReport;
 }
 
-export const NO_POLICY_PACK: PolicyReport = { pack: null, violations: [], summary: { mandatory: 0, advisory: 0 } };
+/** A pack's findings, with the counts by enforcement level derived from them. */
+export function policyReport(pack: string | null, violations: PolicyViolation[]): PolicyReport {
+  const summary = { mandatory: 0, advisory: 0 };
+  for (const v of violations) summary[v.level] += 1;
+  return { pack, violations, summary };
+}
+
+export const NO_POLICY_PACK: PolicyReport = policyReport(null, []);
 
 export function buildPlan(run: ProgramRun, policy: PolicyReport = NO_POLICY_PACK): Plan {
   return { project: run.project, stack: run.stack, resources: run.resources, outputs: run.outputs, policy };
@@ -79,7 +86,7 @@ export function readPlanFile(file: string): Plan {
       ...(r.secrets && { secrets: r.secrets }),
     };
   });
-  const policy = isPlainObject(doc.policy) && Array.isArray(doc.policy.violations) ? (doc.policy as unknown as PolicyReport) : NO_POLICY_PACK;
+  const policy = isPlainObject<any>(doc.policy) && Array.isArray(doc.policy.violations) ? policyReport(doc.policy.pack ?? null, doc.policy.violations) : NO_POLICY_PACK;
   return { project: typeof doc.project === "string" ? doc.project : "", stack: doc.stack, resources, outputs: isPlainObject<JsonValue>(doc.outputs) ? doc.outputs : {}, policy };
 }
 

@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PlanResource } from "../plan/engine";
-import type { PolicyReport, PolicyViolation } from "../plan/report";
+import { policyReport, PolicyReport, PolicyViolation } from "../plan/report";
 import { UNKNOWN } from "../plan/serialize";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as packPolicies } from "./policies";
 import type { TmsPolicy } from "./policies/define";
@@ -217,9 +217,7 @@ export async function evaluatePack(pack: PackDefinition, resources: PlanResource
       await run(null, (report) => (policy as StackValidationPolicy).validateStack(args as never, report));
     }
   }
-  const summary = { mandatory: 0, advisory: 0 };
-  for (const v of violations) summary[v.level as "mandatory" | "advisory"] += 1;
-  return { pack: pack.name, violations, summary };
+  return policyReport(pack.name, violations);
 }
 
 /** The pack's verdict on a stack's resources, with that stack's policy config (or `configFile`). */

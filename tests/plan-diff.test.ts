@@ -160,6 +160,16 @@ describe("npm run plan -- --against", () => {
     assert.ok(diff.unchanged > 100);
   });
 
+  it("reads a hand-written old plan whose policy lists findings without counts", async function () {
+    this.timeout(120_000);
+    const handWritten = path.join(dir, "hand-written.json");
+    const finding = { policy: "cloudfront-waf", level: "advisory", urn: null, message: "no WAF" };
+    fs.writeFileSync(handWritten, JSON.stringify({ stack: "prod", resources: [], policy: { pack: "tms-guardrails", violations: [finding, { ...finding, policy: "other" }] } }));
+    const result = await runScript("plan", "--stack", "prod", "--against", handWritten);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /\nPolicy: mandatory 0 → 0, advisory 2 → \d+\n/);
+  });
+
   it("exits 2 naming the file when the old plan is missing or not a plan", async function () {
     this.timeout(60_000);
     const notPlan = path.join(dir, "not-a-plan.json");

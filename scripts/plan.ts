@@ -31,24 +31,25 @@ async function main(): Promise<number> {
   // --json promises JSON alone on stdout; anything the runtime prints goes to stderr.
   if (values.json) console.log = console.error;
   // Read first: a wrong path should not wait for the program.
-  const before = values.against === undefined ? undefined : readPlanFile(values.against);
+  const against = values.against === undefined ? undefined : { file: values.against, plan: readPlanFile(values.against) };
 
-  let program;
-  try {
-    program = await runProgram({ stack: values.stack, configFile: values.config });
-  } catch (err) {
-    const error = err as Error;
-    if (error instanceof PlanInputError || error.name === "StackConfigError") fail(2, error.message);
-    fail(3, `the program failed for stack "${values.stack}":\n${error.stack ?? error.message}`);
-  }
+  const program = await runProgram({ stack: values.stack, configFile: values.config }).catch((err) => {
+    if (isBadInput(err)) throw err;
+    return fail(3, `the program failed for stack "${values.stack}":\n${err?.stack ?? err}`);
+  });
   const plan = buildPlan(program, await checkStack(program.resources, values.stack, values["policy-config"]));
-  if (before && values.against) {
-    const diff = diffPlans(before, plan);
-    process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, values.against));
+  if (against) {
+    const diff = diffPlans(against.plan, plan);
+    process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, against.file));
   } else {
     process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   }
   return planExitCode(plan);
 }
 
-run(main, (err) => err instanceof PolicyConfigError || err instanceof PlanFileError);
+/** The user's own input is wrong (stack, stack config, plan file, policy config): exit 2 with the message alone. */
+function isBadInput(err: unknown): boolean {
+  return err instanceof PlanInputError || err instanceof PlanFileError || err instanceof PolicyConfigError || (err as Error)?.name === "StackConfigError";
+}
+
+run(main, isBadInput);

@@ -28,7 +28,8 @@ export async function createCache(config: RedisConfig | undefined): Promise<Cach
     try {
       return await op();
     } catch (err) {
-      logger.warn(`redis ${what} failed; continuing without the cache`, { message: (err as Error).message });
+      // Not `message`: Powertools reserves that key and would drop the reason.
+      logger.warn(`redis ${what} failed; continuing without the cache`, { reason: (err as Error).message });
       return fallback;
     }
   };

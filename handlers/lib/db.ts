@@ -57,7 +57,7 @@ export function createDb(config: DatabaseConfig): Db {
       } else if (!isRetryable(err)) {
         throw err;
       }
-      logger.warn("retrying after a database connection error", { code: err?.code, message: err?.message });
+      logger.warn("retrying after a database connection error", { code: err?.code, reason: err?.message });
       return run();
     }
   }

@@ -191,3 +191,58 @@ describe("handlers: values kept for the container's life", () => {
     assert.deepEqual(reads, ["db", "flaky", "flaky", "db"]);
   });
 });
+
+describe("handlers: warnings keep their reason", () => {
+  /** The JSON lines the functions' logger prints at WARN while `work` runs (tests run it SILENT otherwise). */
+  async function warnings(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const { logger } = await import("../../handlers/lib/log");
+    const lines: string[] = [];
+    const streams = [process.stdout, process.stderr];
+    const writes = streams.map((s) => s.write);
+    const level = logger.getLevelName();
+    logger.setLogLevel("WARN");
+    for (const s of streams) s.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof s.write;
+    try {
+      await work();
+    } finally {
+      streams.forEach((s, i) => (s.write = writes[i]));
+      logger.setLogLevel(level);
+    }
+    return lines.flatMap((l) => l.split("\n")).filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  }
+
+  it("logs why Redis failed, not just that it did", async () => {
+    const cache = await createCache({ url: "redis://127.0.0.1:1" });
+    try {
+      const logged = await warnings(() => cache!.get("k"));
+      const line = logged.find((l) => String(l.message).startsWith("redis get failed"));
+      assert.ok(line, JSON.stringify(logged));
+      assert.match(String(line.reason), /ECONNREFUSED|connect/i, JSON.stringify(line));
+      assert.ok(!logged.some((l) => /reserved key/.test(String(l.message))), "no attribute was dropped");
+    } finally {
+      await cache?.close();
+    }
+  });
+
+  it("logs why a database query is retried", async () => {
+    const db = await testDb(1);
+    await db.query("SELECT 1");
+    await (await testDatabase()).restart();
+    const logged = await warnings(() => db.query("SELECT 1"));
+    const line = logged.find((l) => l.message === "retrying after a database connection error");
+    assert.ok(line, JSON.stringify(logged));
+    assert.ok(typeof line.reason === "string" && line.reason.length > 0, JSON.stringify(line));
+  });
+
+  it("no logger call in the handlers passes a key Powertools reserves (it would be dropped)", () => {
+    const reserved = ["level", "message", "sampling_rate", "service", "timestamp"];
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    const offenders = files(path.resolve(__dirname, "../../handlers")).flatMap((file) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/logger\.\w+\(([^;]*?)\);/gs)]
+        .filter((m) => reserved.some((key) => new RegExp(`[{,]\\s*${key}\\s*:`).test(m[1])))
+        .map((m) => `${path.relative(process.cwd(), file)}: ${m[0].slice(0, 120)}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});

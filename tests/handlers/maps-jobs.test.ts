@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as http from "http";
+import * as path from "path";
 import { AddressInfo } from "net";
 import { handler as jobsHandler } from "../../handlers/jobs";
 import { markDelayedTrips, purgeOldPositions } from "../../handlers/jobs/tasks";
@@ -52,6 +54,8 @@ describe("handlers: maps", () => {
     const no = await call(maps({}), "GET", "/api/maps/geocode", { claims: user, query: { q: "Chakan, Pune" } });
     assert.equal(no.status, 422);
     assert.equal(no.body.error.code, "geocoding_unavailable");
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
+    assert.match(readme, /geocoding can answer only a `lat,lng` query[^.]*; any other text is a 422 `geocoding_unavailable`/, "the README says what geocoding does without a provider");
   });
 
   it("asks the provider with its API key, answers with its figures, and caches them", async () => {

@@ -9,14 +9,29 @@ export const DOCUMENT_LIFECYCLE_DEFAULTS = {
   glacierAfterDays: 90,
   noncurrentVersionExpirationDays: 30,
   abortIncompleteUploadAfterDays: 7,
+  /** The replica keeps old versions longer than the primary: it is where a version lost there is found. */
+  replicaNoncurrentVersionExpirationDays: 90,
 };
+
+/**
+ * "Glacier after 90 days" in the class that still serves a GET at once:
+ * Glacier Flexible Retrieval needs a restore first, so every presigned link to
+ * an older proof of delivery would fail with 403 InvalidObjectState.
+ */
+export const ARCHIVE_STORAGE_CLASS = "GLACIER_IR";
+/**
+ * Replicas land in Standard-IA: read only in a disaster, so infrequent-access
+ * pricing fits, and its 30-day minimum is shorter than the replica's version retention.
+ */
+export const REPLICA_STORAGE_CLASS = "STANDARD_IA";
 
 export interface DocumentStoreArgs {
   /** Prefix of every physical name. @example "tms-prod" */
   namePrefix: string;
   /**
-   * Lifecycle of documents; the defaults are the reference's rules.
-   * @default { intelligentTieringAfterDays: 0, glacierAfterDays: 90, noncurrentVersionExpirationDays: 30, abortIncompleteUploadAfterDays: 7 }
+   * Lifecycle of documents; the defaults are the reference's rules ("Glacier"
+   * is Glacier Instant Retrieval: documents stay readable through presigned links).
+   * @default { intelligentTieringAfterDays: 0, glacierAfterDays: 90, noncurrentVersionExpirationDays: 30, abortIncompleteUploadAfterDays: 7, replicaNoncurrentVersionExpirationDays: 90 }
    */
   lifecycle?: Partial<typeof DOCUMENT_LIFECYCLE_DEFAULTS>;
   /**
@@ -45,6 +60,9 @@ export function documentStoreArgsProblems(args: Pick<DocumentStoreArgs, "lifecyc
     problems.push({ path: ["lifecycle", "glacierAfterDays"], message: `expected more than intelligentTieringAfterDays (${l.intelligentTieringAfterDays})` });
   }
   if (l.noncurrentVersionExpirationDays < 1) problems.push({ path: ["lifecycle", "noncurrentVersionExpirationDays"], message: "expected at least 1" });
+  if (l.replicaNoncurrentVersionExpirationDays < l.noncurrentVersionExpirationDays) {
+    problems.push({ path: ["lifecycle", "replicaNoncurrentVersionExpirationDays"], message: `expected at least noncurrentVersionExpirationDays (${l.noncurrentVersionExpirationDays}): the replica is where lost versions are found` });
+  }
   if (replicaRegion !== undefined && replicaRegion === homeRegion) {
     problems.push({ path: ["replica", "region"], message: `expected a region other than the bucket's own (${homeRegion})` });
   }
@@ -78,7 +96,7 @@ export class DocumentStore extends pulumi.ComponentResource {
 
     const documents = createSecureBucket(`${name}-bucket`, { bucket: pulumi.interpolate`${a.namePrefix}-documents-${accountId}`, kmsKeyArn: key.arn }, stateful);
     this.bucket = documents.bucket;
-    this.createLifecycle(name, a, documents.bucket, documents.versioning!);
+    this.createLifecycle(`${name}-bucket`, a.lifecycle, documents.bucket, documents.versioning!, a.lifecycle.noncurrentVersionExpirationDays);
 
     this.bucketName = documents.bucket.bucket;
     this.bucketArn = documents.bucket.arn;
@@ -123,10 +141,10 @@ export class DocumentStore extends pulumi.ComponentResource {
     );
   }
 
-  private createLifecycle(name: string, a: Normalized, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning) {
-    const l = a.lifecycle;
+  /** The same rules on the documents bucket and its replica; the replica keeps old versions longer. */
+  private createLifecycle(name: string, l: typeof DOCUMENT_LIFECYCLE_DEFAULTS, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning, noncurrentDays: number, opts: pulumi.CustomResourceOptions = {}) {
     return new aws.s3.BucketLifecycleConfiguration(
-      `${name}-bucket`,
+      name,
       {
         bucket: bucket.id,
         rules: [
@@ -136,14 +154,14 @@ export class DocumentStore extends pulumi.ComponentResource {
             filter: {},
             transitions: [
               { days: l.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" },
-              { days: l.glacierAfterDays, storageClass: "GLACIER" },
+              { days: l.glacierAfterDays, storageClass: ARCHIVE_STORAGE_CLASS },
             ],
           },
           {
             id: "expire-old-versions",
             status: "Enabled",
             filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
+            noncurrentVersionExpiration: { noncurrentDays },
             expiration: { expiredObjectDeleteMarker: true },
           },
           {
@@ -155,7 +173,7 @@ export class DocumentStore extends pulumi.ComponentResource {
         ],
       },
       // Noncurrent-version rules need versioning in place first.
-      { parent: this, dependsOn: [versioning] },
+      { parent: this, ...opts, dependsOn: [versioning] },
     );
   }
 
@@ -179,6 +197,7 @@ export class DocumentStore extends pulumi.ComponentResource {
       { bucket: pulumi.interpolate`${a.namePrefix}-documents-replica-${accountId}`, kmsKeyArn: replicaKey.arn },
       { ...inReplicaRegion, protect: a.protect, retainOnDelete: a.protect },
     );
+    this.createLifecycle(`${name}-replica`, a.lifecycle, target.bucket, target.versioning!, a.lifecycle.replicaNoncurrentVersionExpirationDays, { provider: replica.provider });
 
     const { region: homeRegion } = awsContext(this);
     const role = new aws.iam.Role(
@@ -239,7 +258,7 @@ export class DocumentStore extends pulumi.ComponentResource {
             filter: {},
             deleteMarkerReplication: { status: "Enabled" },
             sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-            destination: { bucket: target.bucket.arn, encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn } },
+            destination: { bucket: target.bucket.arn, storageClass: REPLICA_STORAGE_CLASS, encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn } },
           },
         ],
       },

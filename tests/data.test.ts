@@ -229,12 +229,12 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
       });
     });
 
-    it("applies the reference's lifecycle: Intelligent-Tiering, Glacier after 90 days, old versions gone after 30", () => {
+    it("applies the reference's lifecycle: Intelligent-Tiering, Glacier (Instant Retrieval) after 90 days, old versions gone after 30", () => {
       const rules = companion(run, T.lifecycle, bucket).inputs.rules as any[];
       const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
       assert.deepEqual(byId["tiering-and-archive"].transitions, [
         { days: 0, storageClass: "INTELLIGENT_TIERING" },
-        { days: 90, storageClass: "GLACIER" },
+        { days: 90, storageClass: "GLACIER_IR" },
       ]);
       assert.deepEqual(byId["expire-old-versions"].noncurrentVersionExpiration, { noncurrentDays: 30 });
       assert.deepEqual(byId["abort-incomplete-uploads"].abortIncompleteMultipartUpload, { daysAfterInitiation: 7 });
@@ -304,6 +304,50 @@ describe("DocumentStore replica (prod)", () => {
     assert.deepEqual([...new Set(resources)].sort(), allowed.sort());
     const actions = statements.flatMap((s) => [s.Action].flat());
     assert.ok(actions.every((a) => /^s3:(Get|List|Replicate)|^kms:(Decrypt|Encrypt|GenerateDataKey)$/.test(a)), actions.join(", "));
+  });
+});
+
+/**
+ * What S3 does with a GET of an object in each storage class: Glacier Flexible
+ * Retrieval and Deep Archive answer 403 InvalidObjectState until the object is
+ * restored; the others serve it at once. (Intelligent-Tiering's archive tiers
+ * also need a restore, but only when a bucket opts into them.)
+ */
+const SERVES_GET_AT_ONCE: Record<string, boolean> = {
+  STANDARD: true,
+  STANDARD_IA: true,
+  ONEZONE_IA: true,
+  INTELLIGENT_TIERING: true,
+  GLACIER_IR: true,
+  GLACIER: false,
+  DEEP_ARCHIVE: false,
+};
+
+describe("documents stay readable through presigned links, in both regions", () => {
+  for (const stack of ["prod", "dev"]) {
+    it(`${stack}: every storage class a document can reach serves a GET without a restore`, async () => {
+      const run = await runStack(stack);
+      const classes = [
+        ...run.byType(T.lifecycle).filter((l) => /^documents/.test(l.name)).flatMap((l) => (l.inputs.rules as any[]).flatMap((r) => (r.transitions ?? []).map((t: any) => t.storageClass))),
+        ...run.byType(T.replication).flatMap((c) => (c.inputs.rules as any[]).map((r) => r.destination.storageClass ?? "STANDARD")),
+      ];
+      assert.ok(classes.length > 0);
+      for (const storageClass of classes) assert.equal(SERVES_GET_AT_ONCE[storageClass], true, `${storageClass} would need a restore before a presigned GET works`);
+      assert.equal(run.byType("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration").length, 0, "no opt-in archive tiers");
+    });
+  }
+
+  it("the replica lands in Standard-IA, tiers like the primary and keeps old versions 90 days, not forever", async () => {
+    const run = await runStack("prod");
+    const [rule] = companion(run, T.replication, run.find(T.bucket, "documents-bucket")).inputs.rules as any[];
+    assert.equal(rule.destination.storageClass, "STANDARD_IA");
+    const replica = run.find(T.bucket, "documents-replica");
+    const lifecycle = companion(run, T.lifecycle, replica);
+    assert.equal(run.providerOf(lifecycle)?.inputs.region, "ap-south-2");
+    const byId = Object.fromEntries((lifecycle.inputs.rules as any[]).map((r) => [r.id, r]));
+    assert.deepEqual(byId["expire-old-versions"].noncurrentVersionExpiration, { noncurrentDays: 90 });
+    assert.deepEqual(byId["tiering-and-archive"].transitions.map((t: any) => t.storageClass), ["INTELLIGENT_TIERING", "GLACIER_IR"]);
+    assert.ok(lifecycle.dependencies.includes(companion(run, T.versioning, replica).urn));
   });
 });
 

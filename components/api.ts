@@ -4,6 +4,7 @@ import { bundleFunction } from "../handlers/bundle";
 import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../handlers/functions";
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
+import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
 import { ROUTES, Route, routeKey } from "../handlers/routes";
 import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
 
@@ -60,6 +61,27 @@ export function contractProblems(routes: readonly Route[], functions: Record<str
     if (!invoked) problems.push({ path: ["functions", fn], message: "expected a route or a job that invokes it; nothing does" });
   }
   return problems;
+}
+
+/**
+ * What the documents function may do in the documents bucket. Presigned URLs
+ * act with this role: uploads and downloads under the organisations' prefix
+ * only. Listing that prefix is what makes S3 answer a missing key with a 404
+ * (without s3:ListBucket it is a 403), so confirming an upload that never
+ * happened is a clear 409, not a 500.
+ */
+export function documentsStatements(bucketArn: string, keyArn: string, region: string): PolicyStatement[] {
+  return [
+    { Sid: "Documents", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/${DOCUMENTS_PREFIX}*` },
+    { Sid: "ListDocuments", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${DOCUMENTS_PREFIX}*` } } },
+    {
+      Sid: "DocumentsKey",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+    },
+  ];
 }
 
 function normalize(args: ApiTierArgs) {
@@ -196,17 +218,7 @@ export class ApiTier extends pulumi.ComponentResource {
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${reg}.amazonaws.com` } },
           });
         }
-        if (traits.documents) {
-          // Presigned URLs act with this role: uploads and downloads under the organisations' prefix only.
-          statements.push({ Sid: "Documents", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/orgs/*` });
-          statements.push({
-            Sid: "DocumentsKey",
-            Effect: "Allow",
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: documentsKey,
-            Condition: { StringEquals: { "kms:ViaService": `s3.${reg}.amazonaws.com` } },
-          });
-        }
+        if (traits.documents) statements.push(...documentsStatements(bucketArn, documentsKey, reg));
         return policyDocument(statements);
       });
   }

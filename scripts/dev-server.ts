@@ -15,13 +15,12 @@
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
-import { S3Client } from "@aws-sdk/client-s3";
 import { createCache } from "../handlers/lib/cache";
 import { mapsConfig } from "../handlers/lib/config";
 import { createDb } from "../handlers/lib/db";
 import { HttpError } from "../handlers/lib/errors";
 import { apiHandler, matchRoute } from "../handlers/lib/http";
-import { S3DocumentStorage } from "../handlers/lib/s3";
+import { S3DocumentStorage, documentsS3Client } from "../handlers/lib/s3";
 import { mapsOperations } from "../handlers/maps/api";
 import { migrate } from "../handlers/migrate/runner";
 import { trackingOperations } from "../handlers/tracking/api";
@@ -57,7 +56,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const db = createDb({ kind: "url", connectionString: databaseUrl, poolMax: 2 });
   await migrate(db);
   const cache = await createCache(options.redisUrl ? { url: options.redisUrl } : undefined);
-  const s3 = new S3Client({
+  const s3 = await documentsS3Client({
     region: process.env.AWS_REGION ?? "ap-south-1",
     ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "LOCALDEVELOPMENT", secretAccessKey: "local-development-only" } }),
   });

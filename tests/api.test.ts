@@ -160,8 +160,17 @@ for (const stack of ["prod", "dev"] as const) {
         if (FUNCTIONS[fn].documents) {
           assert.deepEqual(bySid.Documents.Resource, `arn:aws:s3:::tms-${stack}-documents-123456789012/orgs/*`);
           assert.deepEqual(bySid.Documents.Action, ["s3:PutObject", "s3:GetObject"]);
+          // Listing, so that a missing key is a 404 (not a 403), and only under the organisations' prefix.
+          assert.deepEqual(bySid.ListDocuments, {
+            Sid: "ListDocuments",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: `arn:aws:s3:::tms-${stack}-documents-123456789012`,
+            Condition: { StringLike: { "s3:prefix": "orgs/*" } },
+          });
         } else {
           assert.equal(bySid.Documents, undefined, `${fn} has no business with documents`);
+          assert.equal(bySid.ListDocuments, undefined, fn);
         }
         const wildcard = statements.filter((s) => [s.Resource].flat().includes("*"));
         assert.deepEqual(wildcard.map((s) => s.Sid).sort(), ["Tracing", "VpcNetworkInterfaces"]);

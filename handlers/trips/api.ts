@@ -9,7 +9,7 @@ import { AuthContext, hasRole } from "../lib/auth";
 import { Db, Queryable } from "../lib/db";
 import { HttpError, badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { AuthedRequest, Operations, json } from "../lib/http";
-import { DocumentStorage } from "../lib/s3";
+import { DocumentStorage, documentKey } from "../lib/s3";
 import { isoTimestamp, latitude, longitude, parse, uuid } from "../lib/validation";
 
 export interface TripsDeps {
@@ -329,7 +329,7 @@ export const tripsOperations: Operations<TripsDeps> = {
     const trip = await visibleTrip(db, request.auth, tripId);
     if (trip.status === "cancelled") throw conflict("trip_closed", "a cancelled trip takes no documents");
     const id = randomUUID();
-    const key = `orgs/${request.auth.orgId}/trips/${trip.id}/documents/${id}`;
+    const key = documentKey(request.auth.orgId, trip.id, id);
     await db.query(
       "INSERT INTO documents (id, org_id, trip_id, kind, content_type, size_bytes, object_key, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
       [id, request.auth.orgId, trip.id, body.kind, body.contentType, body.sizeBytes, key, request.auth.userId],

@@ -41,6 +41,9 @@ describe("npm run dev: the local API over HTTP", function () {
     const upload = await api("POST", `/api/trips/${trip.body.id}/documents`, token, { kind: "invoice", contentType: "application/pdf", sizeBytes: 1000 });
     assert.equal(upload.status, 201);
     assert.match(upload.body.upload.url, /^https:\/\/tms-local-documents\.s3\.ap-south-1\.amazonaws\.com\/orgs\//);
+    const signed = new URL(upload.body.upload.url).searchParams;
+    assert.equal(signed.get("x-amz-checksum-crc32"), null, "no CRC32 of an empty body: S3 would reject the real upload");
+    assert.deepEqual(signed.get("X-Amz-SignedHeaders")!.split(";").sort(), ["content-length", "content-type", "host"]);
   });
 
   it("accepts no request without a valid, unexpired development token", async () => {

@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import { S3Client } from "@aws-sdk/client-s3";
 import { apiHandler } from "../../handlers/lib/http";
-import { DocumentStorage, S3DocumentStorage, StoredObject } from "../../handlers/lib/s3";
+import { DocumentStorage, S3DocumentStorage, StoredObject, documentsS3Client } from "../../handlers/lib/s3";
 import { trackingOperations } from "../../handlers/tracking/api";
 import { tripsOperations } from "../../handlers/trips/api";
 import { call, claims, fleet, newTrip, testDb } from "./support";
@@ -9,9 +8,9 @@ import { call, claims, fleet, newTrip, testDb } from "./support";
 /** Real presigning (offline, with static test credentials); uploads recorded in memory. */
 class RecordingStorage implements DocumentStorage {
   readonly objects = new Map<string, StoredObject>();
-  private readonly s3 = new S3DocumentStorage("tms-test-documents", new S3Client({ region: "ap-south-1", credentials: { accessKeyId: "AKIATESTTESTTEST", secretAccessKey: "test-secret" } }));
-  presignPut = this.s3.presignPut.bind(this.s3);
-  presignGet = this.s3.presignGet.bind(this.s3);
+  private readonly s3 = documentsS3Client({ region: "ap-south-1", credentials: { accessKeyId: "AKIATESTTESTTEST", secretAccessKey: "test-secret" } }).then((client) => new S3DocumentStorage("tms-test-documents", client));
+  presignPut: DocumentStorage["presignPut"] = async (...args) => (await this.s3).presignPut(...args);
+  presignGet: DocumentStorage["presignGet"] = async (...args) => (await this.s3).presignGet(...args);
   head = async (key: string) => this.objects.get(key);
 }
 

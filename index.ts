@@ -93,7 +93,8 @@ const edge = new Edge(
     apiEndpoint: api.apiEndpoint,
     usEast1: providerFor("us-east-1"),
     domain: config.edge.domain,
-    waf: config.edge.waf,
+    // Rate limits are shares of the API's own throttling; batch routes keep their large bodies.
+    waf: config.edge.waf ? { apiRateLimit: config.api.throttlingRateLimit, largeBodyPaths: api.largeBodyPathPatterns } : undefined,
     spaDirectory: config.edge.spaDirectory && path.resolve(__dirname, config.edge.spaDirectory),
     priceClass: config.edge.priceClass,
     logRetentionDays: config.logRetentionDays,

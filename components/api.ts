@@ -5,7 +5,7 @@ import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf,
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
-import { ROUTES, Route, routeKey } from "../handlers/routes";
+import { ROUTES, Route, routeKey, routePathPattern } from "../handlers/routes";
 import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
 
 /** The newest Node.js LTS the AWS provider offers for Lambda. */
@@ -140,6 +140,8 @@ export class ApiTier extends pulumi.ComponentResource {
   public readonly scheduleGroupName: pulumi.Output<string>;
   public readonly deadLetterQueueArn: pulumi.Output<string>;
   public readonly deadLetterQueueName: pulumi.Output<string>;
+  /** Anchored path patterns of the routes whose bodies may exceed 8 KB, for a WAF in front of the API. */
+  public readonly largeBodyPathPatterns: string[];
 
   constructor(name: string, args: ApiTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:api:ApiTier", name, {}, opts);
@@ -168,6 +170,7 @@ export class ApiTier extends pulumi.ComponentResource {
     this.scheduleGroupName = jobs.group.name;
     this.deadLetterQueueArn = jobs.dlq.arn;
     this.deadLetterQueueName = jobs.dlq.name;
+    this.largeBodyPathPatterns = [...new Set(a.routes.filter((r) => r.largeBody).map(routePathPattern))];
     this.registerOutputs({ apiId: this.apiId, apiEndpoint: this.apiEndpoint, executionArn: this.executionArn, functionNames: this.functionNames });
   }
 

@@ -49,6 +49,97 @@ export function cacheControlFor(file: string): string {
   return "public, max-age=300";
 }
 
+export interface WafArgs {
+  /** The API stage's steady throttling rate, in requests per second; the rate rules are shares of it. */
+  apiRateLimit: number;
+  /**
+   * Regular expressions of the URI paths whose documented bodies exceed 8 KB
+   * (the API enforces its own limit there); every other path keeps the core
+   * rule set's 8 KB body limit.
+   * @example ["^/api/positions$"]
+   */
+  largeBodyPaths: string[];
+}
+
+/** WAF counts requests over this window (seconds) for the rate rules. */
+export const WAF_RATE_WINDOW_SECONDS = 300;
+/**
+ * API Gateway throttles the stage as a whole, so one runaway client could
+ * exhaust everyone's budget: no signed-in client (one token) may use more than
+ * 5% of it, and no anonymous address more than 1%. Every address together is
+ * capped at a quarter, a backstop against tokens forged to dodge the per-client
+ * count, yet far above what drivers sharing a carrier-grade NAT address send.
+ */
+export const WAF_RATE_SHARES = { perClient: 0.05, anonymousPerIp: 0.01, perIp: 0.25 };
+
+/** Requests per WAF window for each rate rule, from the API's rate (requests per second). */
+export function wafRateLimits(apiRateLimit: number) {
+  const perWindow = (share: number) => Math.max(10, Math.floor(apiRateLimit * WAF_RATE_WINDOW_SECONDS * share));
+  return { perClient: perWindow(WAF_RATE_SHARES.perClient), anonymousPerIp: perWindow(WAF_RATE_SHARES.anonymousPerIp), perIp: perWindow(WAF_RATE_SHARES.perIp) };
+}
+
+/** The core rule set's label for a body over 8 KB (its SizeRestrictions_BODY rule). */
+export const CRS_BODY_SIZE_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+
+type WebAclRule = aws.types.input.wafv2.WebAclRule;
+type RuleActionOverride = aws.types.input.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverride;
+type RateBased = Omit<aws.types.input.wafv2.WebAclRuleStatementRateBasedStatement, "limit" | "evaluationWindowSec">;
+
+/** The web ACL's rules (WAFv2, as the provider takes them). */
+export function webAclRules(waf: WafArgs, metricPrefix: string): WebAclRule[] {
+  const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: `${metricPrefix}-${metric}`, sampledRequestsEnabled: true });
+  const limits = wafRateLimits(waf.apiRateLimit);
+  const hasAuthorization = { sizeConstraintStatement: { fieldToMatch: { singleHeader: { name: "authorization" } }, comparisonOperator: "GT", size: 0, textTransformations: [{ priority: 0, type: "NONE" }] } };
+  const managed = (name: string, priority: number, ruleActionOverrides?: RuleActionOverride[]): WebAclRule => ({
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { name, vendorName: "AWS", ruleActionOverrides } },
+    visibilityConfig: visibility(name),
+  });
+  const rate = (name: string, priority: number, limit: number, statement: RateBased): WebAclRule => ({
+    name,
+    priority,
+    action: { block: {} },
+    statement: { rateBasedStatement: { limit, evaluationWindowSec: WAF_RATE_WINDOW_SECONDS, ...statement } },
+    visibilityConfig: visibility(name),
+  });
+  const scoped = waf.largeBodyPaths.length > 0;
+  return [
+    // The core rule set blocks bodies over 8 KB; a batch of 500 positions is 60-80 KB. Count (label) there, and block below.
+    managed("AWSManagedRulesCommonRuleSet", 1, scoped ? [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] : undefined),
+    managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+    managed("AWSManagedRulesAmazonIpReputationList", 3),
+    ...(scoped ? [bodySizeOutside(waf.largeBodyPaths, visibility)] : []),
+    // Counted per signed-in client (its token), so drivers behind one carrier-grade NAT address do not share a limit.
+    rate("rate-limit-per-client", 5, limits.perClient, { aggregateKeyType: "CUSTOM_KEYS", customKeys: [{ header: { name: "authorization", textTransformations: [{ priority: 0, type: "NONE" }] } }] }),
+    // Requests without a token are not counted above (WAF skips requests missing a key): count them per address.
+    rate("rate-limit-anonymous-per-ip", 6, limits.anonymousPerIp, { aggregateKeyType: "IP", scopeDownStatement: { notStatement: { statement: hasAuthorization } } }),
+    rate("rate-limit-per-ip", 7, limits.perIp, { aggregateKeyType: "IP" }),
+  ];
+}
+
+/** Blocks what the core rule set labelled as over 8 KB, except on the routes whose bodies may be larger. */
+function bodySizeOutside(paths: string[], visibility: (metric: string) => WebAclRule["visibilityConfig"]): WebAclRule {
+  return {
+    name: "body-over-8kb-outside-batch-routes",
+    priority: 4,
+    action: { block: {} },
+    statement: {
+      andStatement: {
+        statements: [
+          { labelMatchStatement: { scope: "LABEL", key: CRS_BODY_SIZE_LABEL } },
+          // One alternation, not an orStatement: the provider nests and/or/not three levels deep at most.
+          { notStatement: { statement: uriMatches(paths.map((p) => `(?:${p})`).join("|")) } },
+        ],
+      },
+    },
+    visibilityConfig: visibility("body-over-8kb-outside-batch-routes"),
+  };
+}
+
+const uriMatches = (pattern: string) => ({ regexMatchStatement: { regexString: pattern, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } });
+
 export interface EdgeArgs {
   /** Prefix of every physical name. @example "tms-prod" */
   namePrefix: string;
@@ -59,10 +150,12 @@ export interface EdgeArgs {
   /** A custom domain in a Route 53 zone; omit to use the CloudFront domain. */
   domain?: { name: string; hostedZoneId: string };
   /**
-   * Protect the site with a WAF web ACL of AWS managed rules.
-   * @default false
+   * Protect the site with a WAF web ACL of AWS managed rules, rate limits
+   * derived from the API's own throttling, and body-size rules scoped to what
+   * the API accepts. Omit for no WAF.
+   * @example { apiRateLimit: 1000, largeBodyPaths: ["^/api/positions$"] }
    */
-  waf?: boolean;
+  waf?: WafArgs;
   /** A built SPA (e.g. `dist/`) to upload; omit when the SPA's own pipeline deploys it. */
   spaDirectory?: string;
   /** Origins the SPA may call besides its own (Cognito, the documents bucket), for its CSP. */
@@ -123,7 +216,7 @@ export class Edge extends pulumi.ComponentResource {
 
     const logs = this.createLogBucket(name, args, accountId);
     const certificate = args.domain && this.createCertificate(name, args.domain, inUsEast1);
-    const webAcl = args.waf ? this.createWebAcl(name, args, inUsEast1) : undefined;
+    const webAcl = args.waf ? this.createWebAcl(name, args, args.waf, inUsEast1) : undefined;
 
     const oac = new aws.cloudfront.OriginAccessControl(
       `${name}-spa`,
@@ -311,32 +404,15 @@ export class Edge extends pulumi.ComponentResource {
     return new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, inUsEast1);
   }
 
-  private createWebAcl(name: string, args: EdgeArgs, inUsEast1: pulumi.CustomResourceOptions) {
-    const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
-    const managed = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"];
+  private createWebAcl(name: string, args: EdgeArgs, waf: WafArgs, inUsEast1: pulumi.CustomResourceOptions) {
     return new aws.wafv2.WebAcl(
       `${name}-waf`,
       {
         name: `${args.namePrefix}-cdn`,
         scope: "CLOUDFRONT",
         defaultAction: { allow: {} },
-        visibilityConfig: visibility(`${args.namePrefix}-cdn`),
-        rules: [
-          ...managed.map((rule, i) => ({
-            name: rule,
-            priority: i + 1,
-            overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { name: rule, vendorName: "AWS" } },
-            visibilityConfig: visibility(rule),
-          })),
-          {
-            name: "rate-limit-per-ip",
-            priority: managed.length + 1,
-            action: { block: {} },
-            statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
-            visibilityConfig: visibility("rate-limit-per-ip"),
-          },
-        ],
+        visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${args.namePrefix}-cdn`, sampledRequestsEnabled: true },
+        rules: webAclRules(waf, args.namePrefix),
       },
       inUsEast1,
     );

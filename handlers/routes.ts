@@ -21,6 +21,8 @@ export interface Route {
   auth: "jwt" | "none";
   /** Roles (Cognito groups) allowed; empty for public routes. */
   roles: readonly Role[];
+  /** Its documented bodies exceed 8 KB (a batch of 500 positions is 60-80 KB), so no WAF rule may cut them there. */
+  largeBody?: true;
 }
 
 const EVERYONE: readonly Role[] = ROLES;
@@ -42,7 +44,7 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/api/trips/{tripId}/documents/{documentId}/confirm", function: "trips", operation: "confirmUpload", auth: "jwt", roles: FIELD },
   { method: "GET", path: "/api/trips/{tripId}/documents", function: "trips", operation: "listDocuments", auth: "jwt", roles: EVERYONE },
 
-  { method: "POST", path: "/api/positions", function: "tracking", operation: "ingestPositions", auth: "jwt", roles: FIELD },
+  { method: "POST", path: "/api/positions", function: "tracking", operation: "ingestPositions", auth: "jwt", roles: FIELD, largeBody: true },
   { method: "GET", path: "/api/vehicles/{vehicleId}/position", function: "tracking", operation: "latestPosition", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/trips/{tripId}/track", function: "tracking", operation: "tripTrack", auth: "jwt", roles: EVERYONE },
 
@@ -52,3 +54,6 @@ export const ROUTES: readonly Route[] = [
 
 /** `GET /api/trips/{tripId}`, as API Gateway names routes. */
 export const routeKey = (route: Pick<Route, "method" | "path">) => `${route.method} ${route.path}`;
+
+/** The route's path as an anchored regular expression (a path parameter is one segment), for WAF rules. */
+export const routePathPattern = (route: Pick<Route, "path">) => `^${route.path.replace(/[.+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "[^/]+")}$`;

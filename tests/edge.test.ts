@@ -158,7 +158,15 @@ for (const [label, stack, config] of [
       const acl = run.find(T.waf);
       assert.equal(acl.inputs.scope, "CLOUDFRONT");
       assert.equal(run.providerOf(acl)?.inputs.region, "us-east-1");
-      assert.deepEqual((acl.inputs.rules as any[]).map((r) => r.name), ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "rate-limit-per-ip"]);
+      assert.deepEqual((acl.inputs.rules as any[]).map((r) => r.name), [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+        "body-over-8kb-outside-batch-routes",
+        "rate-limit-per-client",
+        "rate-limit-anonymous-per-ip",
+        "rate-limit-per-ip",
+      ]);
       assert.deepEqual(distribution().propertyDependencies.webAclId, [acl.urn]);
     });
 

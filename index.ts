@@ -79,6 +79,7 @@ const api = new ApiTier(
     auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId },
     mapsProvider: config.maps.providerUrl && config.mapsApiKey ? { url: config.maps.providerUrl, apiKey: config.mapsApiKey } : undefined,
     functions: config.functions,
+    originVerify: config.edge.originVerify,
     throttling: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     positionRetentionDays: config.positionRetentionDays,
     logRetentionDays: config.logRetentionDays,
@@ -91,6 +92,7 @@ const edge = new Edge(
   {
     namePrefix,
     apiEndpoint: api.apiEndpoint,
+    apiOriginHeader: api.originVerifyHeader,
     usEast1: providerFor("us-east-1"),
     domain: config.edge.domain,
     // Rate limits are shares of the API's own throttling; batch routes keep their large bodies.

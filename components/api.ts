@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { bundleFunction } from "../handlers/bundle";
 import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../handlers/functions";
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
+import { ORIGIN_HEADER } from "../handlers/lib/origin";
 import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
 import { ROUTES, Route, routeKey, routePathPattern } from "../handlers/routes";
 import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
@@ -34,6 +36,15 @@ export interface ApiTierArgs {
   documents: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   /** The Cognito issuer and the SPA client id the JWT authorizer trusts. */
   auth: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string> };
+  /**
+   * Refuse requests that did not come through CloudFront: a secret origin
+   * header that CloudFront sends (`originVerifyHeader`) and the API functions
+   * check. Two values are kept and both accepted; `activeSecret` is the one
+   * CloudFront sends, so the other can be replaced without downtime. Omit to
+   * accept requests from anywhere.
+   * @example { activeSecret: "a" }
+   */
+  originVerify?: { activeSecret: "a" | "b" };
   /** The external maps provider; omit to use the built-in estimate. The key is kept in Secrets Manager. */
   mapsProvider?: { url: string; apiKey: pulumi.Input<string> };
   functions?: FunctionSettings;
@@ -107,6 +118,15 @@ function normalize(args: ApiTierArgs) {
 }
 type Normalized = ReturnType<typeof normalize>;
 
+interface SecretRef {
+  arn: pulumi.Output<string>;
+  kmsKeyArn: pulumi.Output<string>;
+}
+interface ApiSecrets {
+  maps?: SecretRef;
+  origin?: SecretRef & { activeValue: pulumi.Output<string> };
+}
+
 interface Deployed {
   fn: aws.lambda.Function;
   /** What API Gateway and the scheduler invoke: the function, or its provisioned alias. */
@@ -142,22 +162,24 @@ export class ApiTier extends pulumi.ComponentResource {
   public readonly deadLetterQueueName: pulumi.Output<string>;
   /** Anchored path patterns of the routes whose bodies may exceed 8 KB, for a WAF in front of the API. */
   public readonly largeBodyPathPatterns: string[];
+  /** The header CloudFront must send to the API (its value is secret), when `originVerify` is on. */
+  public readonly originVerifyHeader?: { name: string; value: pulumi.Output<string> };
 
   constructor(name: string, args: ApiTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:api:ApiTier", name, {}, opts);
     const a = normalize(args);
     const ctx = awsContext(this);
-    const mapsSecret = a.mapsProvider && this.createMapsSecret(name, a, a.mapsProvider);
+    const secrets = this.createSecrets(name, a);
 
     // Migrations first: every other function waits for the schema it expects.
-    const migrate = this.createFunction(name, a, "migrate", ctx, mapsSecret);
+    const migrate = this.createFunction(name, a, "migrate", ctx, secrets);
     const migration = new aws.lambda.Invocation(
       `${name}-migrate`,
       { functionName: migrate.fn.name, input: JSON.stringify({ migrations: migrationsHash() }), triggers: { migrations: migrationsHash() } },
       { parent: this },
     );
     const deployed = Object.fromEntries(
-      FUNCTION_NAMES.filter((fn) => fn !== "migrate").map((fn) => [fn, this.createFunction(name, a, fn, ctx, mapsSecret, [migration])]),
+      FUNCTION_NAMES.filter((fn) => fn !== "migrate").map((fn) => [fn, this.createFunction(name, a, fn, ctx, secrets, [migration])]),
     ) as Record<Exclude<FunctionName, "migrate">, Deployed>;
 
     const api = this.createHttpApi(name, a, deployed);
@@ -171,31 +193,37 @@ export class ApiTier extends pulumi.ComponentResource {
     this.deadLetterQueueArn = jobs.dlq.arn;
     this.deadLetterQueueName = jobs.dlq.name;
     this.largeBodyPathPatterns = [...new Set(a.routes.filter((r) => r.largeBody).map(routePathPattern))];
+    this.originVerifyHeader = secrets.origin && { name: ORIGIN_HEADER, value: secrets.origin.activeValue };
     this.registerOutputs({ apiId: this.apiId, apiEndpoint: this.apiEndpoint, executionArn: this.executionArn, functionNames: this.functionNames });
   }
 
-  private createMapsSecret(name: string, a: Normalized, provider: NonNullable<ApiTierArgs["mapsProvider"]>) {
+  /** The API's own secrets (maps provider, origin header), under one key of their own; none when nothing needs them. */
+  private createSecrets(name: string, a: Normalized): ApiSecrets {
+    if (!a.mapsProvider && !a.originVerify) return {};
     const key = createKey(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, alias: `${a.namePrefix}-api-secrets` }, { parent: this });
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-maps-provider`,
-      { name: `${a.namePrefix}/maps/provider`, description: "URL and API key of the external maps provider", kmsKeyId: key.arn },
-      { parent: this },
-    );
-    new aws.secretsmanager.SecretVersion(
-      `${name}-maps-provider`,
-      { secretId: secret.id, secretString: pulumi.secret(pulumi.output(provider.apiKey).apply((apiKey) => JSON.stringify({ url: provider.url, apiKey }))) },
-      { parent: this },
-    );
-    return { arn: secret.arn, kmsKeyArn: key.arn };
+    const secret = (id: string, path: string, description: string, value: pulumi.Input<string>) => {
+      const created = new aws.secretsmanager.Secret(`${name}-${id}`, { name: `${a.namePrefix}/${path}`, description, kmsKeyId: key.arn }, { parent: this });
+      new aws.secretsmanager.SecretVersion(`${name}-${id}`, { secretId: created.id, secretString: pulumi.secret(value) }, { parent: this });
+      return { arn: created.arn, kmsKeyArn: key.arn };
+    };
+    const maps =
+      a.mapsProvider &&
+      secret("maps-provider", "maps/provider", "URL and API key of the external maps provider", pulumi.output(a.mapsProvider.apiKey).apply((apiKey) => JSON.stringify({ url: a.mapsProvider!.url, apiKey })));
+    if (!a.originVerify) return { maps };
+    // Two values, both accepted; CloudFront sends the active one. Replacing the other rotates without downtime.
+    const values = (["a", "b"] as const).map((slot) => new random.RandomPassword(`${name}-origin-verify-${slot}`, { length: 48, special: false }, { parent: this }).result);
+    const origin = secret("origin-verify", "api/origin-verify", "Values of CloudFront's origin header; the API functions accept either", pulumi.all(values).apply(([first, second]) => JSON.stringify({ a: first, b: second })));
+    return { maps, origin: { ...origin, activeValue: pulumi.secret(values[a.originVerify.activeSecret === "a" ? 0 : 1]) } };
   }
 
   /** Everything `fn` may do, and nothing more. */
-  private permissions(fn: FunctionName, a: Normalized, logGroupArn: pulumi.Output<string>, region: pulumi.Output<string>, mapsSecret?: { arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> }) {
+  private permissions(fn: FunctionName, a: Normalized, logGroupArn: pulumi.Output<string>, region: pulumi.Output<string>, apiSecrets: ApiSecrets) {
     const traits: FunctionTraits = FUNCTIONS[fn];
     const secrets: { arn: pulumi.Input<string>; key: pulumi.Input<string> }[] = [
       ...(traits.database ? [{ arn: a.database.secretArn, key: a.database.kmsKeyArn }] : []),
       ...(traits.redis && a.redis ? [{ arn: a.redis.authSecretArn, key: a.redis.kmsKeyArn }] : []),
-      ...(traits.mapsProvider && mapsSecret ? [{ arn: mapsSecret.arn, key: mapsSecret.kmsKeyArn }] : []),
+      ...(traits.mapsProvider && apiSecrets.maps ? [{ arn: apiSecrets.maps.arn, key: apiSecrets.maps.kmsKeyArn }] : []),
+      ...(traits.api && apiSecrets.origin ? [{ arn: apiSecrets.origin.arn, key: apiSecrets.origin.kmsKeyArn }] : []),
     ];
     return pulumi
       .all([logGroupArn, region, pulumi.all(secrets.map((s) => s.arn)), pulumi.all(secrets.map((s) => s.key)), a.documents.bucketArn, a.documents.kmsKeyArn])
@@ -226,7 +254,7 @@ export class ApiTier extends pulumi.ComponentResource {
       });
   }
 
-  private environment(fn: FunctionName, a: Normalized, mapsSecret?: { arn: pulumi.Output<string> }): Record<string, pulumi.Input<string>> {
+  private environment(fn: FunctionName, a: Normalized, secrets: ApiSecrets): Record<string, pulumi.Input<string>> {
     const values: Record<string, pulumi.Input<string> | undefined> = {
       POWERTOOLS_SERVICE_NAME: `tms-${fn}`,
       POWERTOOLS_LOG_LEVEL: "INFO",
@@ -242,7 +270,8 @@ export class ApiTier extends pulumi.ComponentResource {
       REDIS_PORT: a.redis && pulumi.output(a.redis.port).apply(String),
       REDIS_AUTH_SECRET_ARN: a.redis?.authSecretArn,
       DOCUMENTS_BUCKET: a.documents.bucketName,
-      MAPS_PROVIDER_SECRET_ARN: mapsSecret?.arn,
+      MAPS_PROVIDER_SECRET_ARN: secrets.maps?.arn,
+      ORIGIN_VERIFY_SECRET_ARN: secrets.origin?.arn,
       POSITION_RETENTION_DAYS: String(a.positionRetentionDays),
     };
     // Exactly the function's contract: what it does not read, it does not get.
@@ -260,7 +289,7 @@ export class ApiTier extends pulumi.ComponentResource {
     a: Normalized,
     fn: FunctionName,
     ctx: ReturnType<typeof awsContext>,
-    mapsSecret?: { arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> },
+    secrets: ApiSecrets,
     dependsOn: pulumi.Resource[] = [],
   ): Deployed {
     const functionName = `${a.namePrefix}-${fn}`;
@@ -276,7 +305,7 @@ export class ApiTier extends pulumi.ComponentResource {
     );
     const policy = new aws.iam.RolePolicy(
       `${name}-${fn}`,
-      { name: `${fn}-least-privilege`, role: role.name, policy: this.permissions(fn, a, logGroup.arn, ctx.region, mapsSecret) },
+      { name: `${fn}-least-privilege`, role: role.name, policy: this.permissions(fn, a, logGroup.arn, ctx.region, secrets) },
       { parent: this },
     );
 
@@ -296,7 +325,7 @@ export class ApiTier extends pulumi.ComponentResource {
         memorySize: a.memoryMb(fn),
         timeout: TIMEOUT_SECONDS[fn],
         vpcConfig: { subnetIds: a.network.privateSubnetIds, securityGroupIds: [a.network.lambdaSecurityGroupId] },
-        environment: { variables: this.environment(fn, a, mapsSecret) },
+        environment: { variables: this.environment(fn, a, secrets) },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
         tracingConfig: { mode: "Active" },
         reservedConcurrentExecutions: reservedConcurrencyOf(fn, a.reservedConcurrency),

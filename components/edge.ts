@@ -147,6 +147,8 @@ export interface EdgeArgs {
   apiEndpoint: pulumi.Input<string>;
   /** An aws provider for us-east-1: CloudFront's certificates, WAF and log delivery live there. */
   usEast1: aws.Provider;
+  /** A header CloudFront adds to every request it forwards to the API (the API's proof of origin); its value stays secret. */
+  apiOriginHeader?: { name: string; value: pulumi.Input<string> };
   /** A custom domain in a Route 53 zone; omit to use the CloudFront domain. */
   domain?: { name: string; hostedZoneId: string };
   /**
@@ -239,7 +241,12 @@ export class Edge extends pulumi.ComponentResource {
         aliases: args.domain ? [args.domain.name] : undefined,
         origins: [
           { originId: "spa", domainName: spa.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
-          { originId: "api", domainName: apiHost, customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } },
+          {
+            originId: "api",
+            domainName: apiHost,
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+            customHeaders: args.apiOriginHeader && [args.apiOriginHeader],
+          },
         ],
         defaultCacheBehavior: {
           targetOriginId: "spa",

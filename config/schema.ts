@@ -134,6 +134,13 @@ const edgeSchema = z.strictObject({
     .optional(),
   /** A WAF web ACL of AWS managed rules in front of the site. */
   waf: z.boolean(),
+  /**
+   * CloudFront proves itself to the API with a secret header, and the
+   * functions refuse requests without it, so nobody can go around the WAF and
+   * the security headers through the execute-api URL. `activeSecret` is the one
+   * of two secrets CloudFront sends (both are accepted: see the rotation runbook).
+   */
+  originVerify: z.strictObject({ activeSecret: z.enum(["a", "b"]).default("a") }).optional(),
   /** A built SPA to upload, relative to the project (e.g. "../web/dist"); omit when the SPA's pipeline deploys it. */
   spaDirectory: z.string().refine((dir) => fs.existsSync(path.resolve(PROJECT_ROOT, dir)), { message: "expected an existing directory" }).optional(),
   priceClass: z.enum(["PriceClass_200", "PriceClass_All"]).default("PriceClass_200"),
@@ -181,6 +188,10 @@ const stackConfigSchema = z
     }
     if (!providerUrl && config["tms:mapsApiKey"]) {
       problem(ctx, ["tms:maps", "providerUrl"], "expected the provider's URL since tms:mapsApiKey is set", undefined);
+    }
+    const edge = config["tms:edge"];
+    if (edge.waf && !edge.originVerify) {
+      problem(ctx, ["tms:edge", "originVerify"], "expected the origin secret with a WAF ({ activeSecret: a }): without it, the API's own URL goes around the WAF", undefined);
     }
     config["tms:network"].availabilityZones.forEach((zone, i) => {
       if (!new RegExp(`^${config["aws:region"]}[a-z]$`).test(zone)) {

@@ -75,6 +75,9 @@ const COMMON_ENV: EnvVar[] = [
   { name: "POWERTOOLS_LOG_LEVEL", description: "log level (default INFO)", required: false },
   { name: "POWERTOOLS_METRICS_NAMESPACE", description: "CloudWatch namespace of the EMF metrics", required: false },
 ];
+const API_ENV: EnvVar[] = [
+  { name: "ORIGIN_VERIFY_SECRET_ARN", description: "Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront", required: false },
+];
 const JOBS_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: "positions older than this are purged (default 90)", required: false }];
 
 /** Every environment variable `fn` reads. */
@@ -82,6 +85,7 @@ export function environmentOf(fn: FunctionName): EnvVar[] {
   const t: FunctionTraits = FUNCTIONS[fn];
   return [
     ...COMMON_ENV,
+    ...(t.api ? API_ENV : []),
     ...(t.database ? DATABASE_ENV : []),
     ...(t.redis ? REDIS_ENV : []),
     ...(t.documents ? DOCUMENTS_ENV : []),

@@ -268,6 +268,51 @@ describe("ApiTier: the maps provider and its secret", () => {
   });
 });
 
+describe("ApiTier and Edge: only CloudFront reaches the API where the stack has a WAF", () => {
+  it("prod: CloudFront sends a generated secret header that only the API functions may read; nothing prints it", async () => {
+    const run = await runStack("prod");
+    const secret = run.find("aws:secretsmanager/secret:Secret", "api-origin-verify");
+    assert.equal(secret.inputs.name, "tms-prod/api/origin-verify");
+    assert.ok(secret.inputs.kmsKeyId);
+    assert.equal(run.find("aws:secretsmanager/secretVersion:SecretVersion", "api-origin-verify").inputs.secretString, "[secret]");
+    assert.deepEqual(run.byType("random:index/randomPassword:RandomPassword").filter((r) => /origin-verify/.test(r.name)).map((r) => [r.name, r.inputs.length, r.inputs.special]), [
+      ["api-origin-verify-a", 48, false],
+      ["api-origin-verify-b", 48, false],
+    ]);
+    const origins = run.find("aws:cloudfront/distribution:Distribution").inputs.origins as any[];
+    assert.deepEqual(origins.find((o) => o.originId === "api").customHeaders, [{ name: "x-origin-verify", value: "[secret]" }]);
+    assert.equal(origins.find((o) => o.originId === "spa").customHeaders, undefined, "S3 gets no API secret");
+    const everything = JSON.stringify({ resources: run.resources, outputs: run.outputs });
+    assert.ok(!everything.includes("mock-password-api-origin-verify"), "the generated value appears nowhere in the plan");
+    for (const fn of FUNCTION_NAMES) {
+      const variables = (run.find(T.fn, `api-${fn}`).inputs.environment as any).variables;
+      const readable = JSON.stringify(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).includes("api/origin-verify");
+      if (FUNCTIONS[fn].api) {
+        assert.equal(variables.ORIGIN_VERIFY_SECRET_ARN, "arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf", fn);
+        assert.ok(readable, `${fn} checks the header, so it may read the secret`);
+      } else {
+        assert.equal(variables.ORIGIN_VERIFY_SECRET_ARN, undefined, fn);
+        assert.ok(!readable, `${fn} is never called through CloudFront`);
+      }
+    }
+  });
+
+  it("dev: no origin secret, and a WAF without one is refused at startup", async () => {
+    const dev = await runStack("dev");
+    assert.equal(dev.byType("aws:secretsmanager/secret:Secret").filter((s) => /origin-verify/.test(s.name)).length, 0);
+    assert.equal(((dev.find(T.fn, "api-trips").inputs.environment as any).variables).ORIGIN_VERIFY_SECRET_ARN, undefined);
+    await assert.rejects(runStack("dev", { "tms:edge": { waf: true } }), /tms:edge\.originVerify: .*expected the origin secret with a WAF/);
+  });
+
+  it("sends the active value: switching activeSecret changes only CloudFront's header", async () => {
+    const b = await runStack("prod", { "tms:edge": { originVerify: { activeSecret: "b" } } });
+    const a = await runStack("prod");
+    const header = (run: StackRun) => (run.find("aws:cloudfront/distribution:Distribution").propertyDependencies.origins ?? []).map((urn) => run.byUrn(urn).name).filter((n) => /origin-verify/.test(n));
+    assert.deepEqual(header(a), ["api-origin-verify-a"]);
+    assert.deepEqual(header(b), ["api-origin-verify-b"]);
+  });
+});
+
 describe("ApiTier: the route table and the runtime contract must agree", () => {
   it("finds a route without a function, a route to a non-API function, and a function nothing invokes", () => {
     const problems = contractProblems(

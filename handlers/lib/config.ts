@@ -73,6 +73,11 @@ export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** The secret of CloudFront's origin header; unset (dev, local runs) accepts requests from anywhere. */
+export function originConfig(env: NodeJS.ProcessEnv = process.env): { secretArn?: string } {
+  return { secretArn: parseEnv(z.object({ ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional() }), env).ORIGIN_VERIFY_SECRET_ARN };
+}
+
 export function jobsConfig(env: NodeJS.ProcessEnv = process.env) {
   return { positionRetentionDays: parseEnv(z.object({ POSITION_RETENTION_DAYS: intFrom(90, 1, 3650) }), env).POSITION_RETENTION_DAYS };
 }

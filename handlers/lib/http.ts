@@ -9,8 +9,10 @@ import { FunctionName } from "../functions";
 import { ROUTES, Route } from "../routes";
 import { AuthContext, authContextFrom, requireRole } from "./auth";
 import { HttpError } from "./errors";
+import { originConfig } from "./config";
 import { logger, metrics } from "./log";
 import { cachedUntilFailure } from "./once";
+import { originGuard } from "./origin";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -106,7 +108,7 @@ function decodeSegment(value: string): string {
  * The Lambda handler of an API function: every route of the route table that
  * names `fn` must have an operation, and no operation may lack a route.
  */
-export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, dependencies: () => Promise<D>) {
+export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, dependencies: () => Promise<D>, origin: { secretArn?: string } = originConfig()) {
   const routes = ROUTES.filter((r) => r.function === fn);
   const routed = new Set(routes.map((r) => r.operation));
   const missing = [...routed].filter((op) => !(op in operations));
@@ -117,15 +119,17 @@ export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, depen
 
   // Built on the first request and kept for the container's life (pool, clients, secrets).
   const deps = cachedUntilFailure(dependencies);
+  const fromCloudFront = origin.secretArn ? originGuard(origin.secretArn) : undefined;
 
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? "local";
     const method = event.requestContext?.http?.method ?? "GET";
     const path = event.rawPath ?? event.requestContext?.http?.path ?? "/";
     try {
+      const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      await fromCloudFront?.(headers);
       const match = matchRoute(method, path, routes);
       const params = match.params;
-      const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
       const query = Object.fromEntries(new URLSearchParams(event.rawQueryString ?? "").entries());
       const request: Request = { method, path, params, query, headers, body: parseBody(event), requestId };
 

@@ -246,3 +246,53 @@ describe("handlers: warnings keep their reason", () => {
     assert.deepEqual(offenders, []);
   });
 });
+
+describe("handlers: only CloudFront may call the API (origin secret)", () => {
+  const SECRET_ARN = "arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf";
+  let values = { a: "first-secret-value-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", b: "second-secret-value-bbbbbbbbbbbbbbbbbbbbbbbbbbbbb" };
+  let reads = 0;
+  before(async () => {
+    const { setSecretReader } = await import("../../handlers/lib/secrets");
+    setSecretReader(async (id) => {
+      assert.equal(id, SECRET_ARN);
+      reads += 1;
+      return JSON.stringify(values);
+    });
+  });
+  after(async () => (await import("../../handlers/lib/secrets")).setSecretReader(async () => Promise.reject(new Error("no secrets in tests"))));
+
+  it("refuses a request without the header, or with a wrong one, with a 403 JSON error, on every route", async () => {
+    const db = await testDb();
+    const app = apiHandler("tracking", trackingOperations, async () => ({ db }), { secretArn: SECRET_ARN });
+    const org = claims(`org_${Date.now()}`, "dispatcher");
+    for (const headers of [{}, { "x-origin-verify": "guess" }, { "x-origin-verify": `${values.a}x` }, { "x-origin-verify": "" }]) {
+      const res = await call(app, "GET", "/api/vehicles/00000000-0000-4000-8000-000000000000/position", { claims: org, headers });
+      assert.equal(res.status, 403, JSON.stringify(headers));
+      assert.equal(res.body.error.code, "direct_access_forbidden");
+    }
+    const trips = apiHandler("trips", (await import("../../handlers/trips/api")).tripsOperations, async () => ({ db }) as never, { secretArn: SECRET_ARN });
+    assert.equal((await call(trips, "GET", "/api/health")).status, 403, "the public health check too");
+    assert.equal((await call(trips, "GET", "/api/nowhere")).status, 403, "before routing: nothing about the API leaks");
+  });
+
+  it("accepts either of the two values, so one can be replaced while CloudFront sends the other", async () => {
+    const db = await testDb();
+    const app = apiHandler("trips", (await import("../../handlers/trips/api")).tripsOperations, async () => ({ db }) as never, { secretArn: SECRET_ARN });
+    for (const value of [values.a, values.b]) assert.equal((await call(app, "GET", "/api/health", { headers: { "X-Origin-Verify": value } })).status, 200);
+  });
+
+  it("picks up a rotated value without a restart, re-reading the secret at most every 30 s", async () => {
+    const { originGuard, REREAD_AFTER_MS } = await import("../../handlers/lib/origin");
+    let clock = 1_000_000;
+    const guard = originGuard(SECRET_ARN, () => clock);
+    await guard({ "x-origin-verify": values.a });
+    const before = reads;
+    values = { ...values, b: "replaced-secret-value-cccccccccccccccccccccccccccc" };
+    await assert.rejects(guard({ "x-origin-verify": values.b }), /through the site's address/, "too soon to read again");
+    assert.equal(reads, before, "a wrong header does not make every request read the secret");
+    clock += REREAD_AFTER_MS;
+    await guard({ "x-origin-verify": values.b });
+    assert.equal(reads, before + 1);
+    await guard({ "x-origin-verify": values.a });
+  });
+});

@@ -34,7 +34,8 @@ function groupsOf(value: unknown): string[] {
 }
 
 export function authContextFrom(claims: Claims | undefined): AuthContext {
-  if (!claims || typeof claims.sub !== "string" || claims.sub === "") throw unauthorized();
+  // Cognito's subjects are UUIDs; anything unprintable cannot be a subject this API stores.
+  if (!claims || typeof claims.sub !== "string" || !/^[\x21-\x7e]{1,128}$/.test(claims.sub)) throw unauthorized();
   const orgId = claims["custom:org_id"];
   if (typeof orgId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) throw forbidden("the caller belongs to no organisation");
   const roles = groupsOf(claims["cognito:groups"]).filter((g): g is Role => (ROLES as readonly string[]).includes(g));

@@ -81,9 +81,20 @@ function errorResponse(err: unknown, requestId: string): Response {
     if (err.details !== undefined) error.details = err.details;
     return { statusCode: err.statusCode, body: { error }, headers: err.headers };
   }
+  if (refusedAsData(err)) {
+    // Validation should have caught it: the warning names the gap, the client gets a clear 4xx.
+    logger.warn("the database refused a value validation let through", { code: (err as { code: string }).code, reason: (err as Error).message, requestId });
+    return { statusCode: 400, body: { error: { code: "invalid_value", message: "a value in the request cannot be stored", details: { requestId } } } };
+  }
   logger.error("unhandled error", { error: err as Error, requestId });
   return { statusCode: 500, body: { error: { code: "internal_error", message: "internal server error", details: { requestId } } } };
 }
+
+/** PostgreSQL's data exceptions (SQLSTATE class 22) and check violations: the value, not the server, is at fault. */
+const refusedAsData = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(22[0-9A-Z]{3}|23514)$/.test(code);
+};
 
 function parseBody(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
   if (event.body === undefined || event.body === null || event.body === "") return undefined;

@@ -11,7 +11,7 @@ import { Cache } from "../lib/cache";
 import { HttpError } from "../lib/errors";
 import { estimateRoute } from "../lib/geo";
 import { Operations, json } from "../lib/http";
-import { isoTimestamp, parse, point } from "../lib/validation";
+import { RequestSchemas, isoTimestamp, parse, point, text } from "../lib/validation";
 
 export interface MapsProvider {
   url: string;
@@ -68,11 +68,17 @@ async function cached<T>(deps: MapsDeps, key: string, compute: () => Promise<T>)
   return value;
 }
 
+/** What each operation accepts (the tests generate requests from these). */
+export const mapsRequests = {
+  geocode: { query: z.strictObject({ q: text({ min: 3, max: 200 }) }) },
+  route: { body: z.strictObject({ origin: point, destination: point, departAt: isoTimestamp.optional() }) },
+} as const satisfies Record<string, RequestSchemas>;
+
 const COORDINATES = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 
 export const mapsOperations: Operations<MapsDeps> = {
   async geocode(request, deps) {
-    const { q } = parse(z.strictObject({ q: z.string().trim().min(3).max(200) }), request.query, "query");
+    const { q } = parse(mapsRequests.geocode.query, request.query, "query");
     const provider = await deps.provider();
     if (!provider) {
       const m = COORDINATES.exec(q);
@@ -87,7 +93,7 @@ export const mapsOperations: Operations<MapsDeps> = {
   },
 
   async route(request, deps) {
-    const body = parse(z.strictObject({ origin: point, destination: point, departAt: isoTimestamp.optional() }), request.body, "body");
+    const body = parse(mapsRequests.route.body, request.body, "body");
     const departAt = body.departAt ? new Date(body.departAt) : (deps.now ?? (() => new Date()))();
     const provider = await deps.provider();
     if (!provider) return json(200, { ...estimateRoute(body.origin, body.destination, departAt), source: "estimate" });

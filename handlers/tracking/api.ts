@@ -6,7 +6,7 @@ import { Db } from "../lib/db";
 import { HttpError, badRequest, forbidden, notFound } from "../lib/errors";
 import { Operations, json } from "../lib/http";
 import { MetricUnit, metrics } from "../lib/log";
-import { isoTimestamp, latitude, longitude, parse, uuid } from "../lib/validation";
+import { RequestSchemas, isoTimestamp, latitude, longitude, parse, real, uuid } from "../lib/validation";
 import { visibleTrip } from "../trips/api";
 
 export interface TrackingDeps {
@@ -25,10 +25,21 @@ const position = z.strictObject({
   recordedAt: isoTimestamp,
   lat: latitude,
   lng: longitude,
-  speedKmh: z.number().min(0).max(300).optional(),
-  heading: z.number().min(0).lt(360).optional(),
-  accuracyM: z.number().min(0).max(10_000).optional(),
+  // Stored as `real`: bounds are checked on the single-precision value too.
+  speedKmh: real({ min: 0, max: 300 }).optional(),
+  heading: real({ min: 0, lt: 360 }).optional(),
+  accuracyM: real({ min: 0, max: 10_000 }).optional(),
 });
+
+/** What each operation accepts (the tests generate requests from these). */
+export const trackingRequests = {
+  ingestPositions: { body: z.strictObject({ positions: z.array(position).min(1).max(MAX_BATCH) }) },
+  latestPosition: { path: z.strictObject({ vehicleId: uuid }) },
+  tripTrack: {
+    path: z.strictObject({ tripId: uuid }),
+    query: z.strictObject({ since: isoTimestamp.optional(), limit: z.coerce.number().int().min(1).max(1000).default(500) }),
+  },
+} as const satisfies Record<string, RequestSchemas>;
 
 interface PositionRow {
   vehicle_id: string;
@@ -87,7 +98,7 @@ export const trackingOperations: Operations<TrackingDeps> = {
     if (Array.isArray(raw?.positions) && raw.positions.length > MAX_BATCH) {
       throw new HttpError(413, "batch_too_large", `send at most ${MAX_BATCH} positions per request`);
     }
-    const { positions } = parse(z.strictObject({ positions: z.array(position).min(1) }), request.body, "body");
+    const { positions } = parse(trackingRequests.ingestPositions.body, request.body, "body");
     const latestAllowed = now().getTime() + MAX_CLOCK_SKEW_MS;
     const future = positions.findIndex((p) => Date.parse(p.recordedAt) > latestAllowed);
     if (future >= 0) throw badRequest("invalid_request", "a position is dated in the future", [{ path: `body.positions.${future}.recordedAt`, message: "in the future" }]);
@@ -122,7 +133,7 @@ export const trackingOperations: Operations<TrackingDeps> = {
   },
 
   async latestPosition(request, { db, cache }) {
-    const { vehicleId } = parse(z.strictObject({ vehicleId: uuid }), request.params, "path");
+    const { vehicleId } = parse(trackingRequests.latestPosition.path, request.params, "path");
     const key = latestKey(request.auth.orgId, vehicleId);
     const cached = await cache?.get(key);
     if (cached) return json(200, { ...JSON.parse(cached), source: "cache" });
@@ -137,8 +148,8 @@ export const trackingOperations: Operations<TrackingDeps> = {
   },
 
   async tripTrack(request, { db }) {
-    const { tripId } = parse(z.strictObject({ tripId: uuid }), request.params, "path");
-    const q = parse(z.strictObject({ since: isoTimestamp.optional(), limit: z.coerce.number().int().min(1).max(1000).default(500) }), request.query, "query");
+    const { tripId } = parse(trackingRequests.tripTrack.path, request.params, "path");
+    const q = parse(trackingRequests.tripTrack.query, request.query, "query");
     const trip = await visibleTrip(db, request.auth, tripId);
     const { rows } = await db.query<PositionRow>(
       "SELECT * FROM positions WHERE org_id = $1 AND trip_id = $2 AND recorded_at > $3 ORDER BY recorded_at LIMIT $4",

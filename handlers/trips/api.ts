@@ -10,7 +10,7 @@ import { Db, Queryable } from "../lib/db";
 import { HttpError, badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { AuthedRequest, Operations, json } from "../lib/http";
 import { DocumentStorage, documentKey } from "../lib/s3";
-import { isoTimestamp, latitude, longitude, parse, uuid } from "../lib/validation";
+import { RequestSchemas, isoTimestamp, latitude, longitude, parse, text, uuid } from "../lib/validation";
 
 export interface TripsDeps {
   db: Db;
@@ -33,13 +33,14 @@ export const TRANSITIONS: Record<TripStatus, readonly TripStatus[]> = {
 
 export const UPLOAD_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/webp"] as const;
 
-const place = z.strictObject({ lat: latitude, lng: longitude, address: z.string().trim().min(1).max(300) });
+const place = z.strictObject({ lat: latitude, lng: longitude, address: text({ max: 300, multiline: true }) });
 const registration = z.string().trim().regex(/^[A-Z0-9][A-Z0-9 -]{1,19}$/i, { message: "expected 2-20 letters, digits, spaces or dashes" });
-const driverId = z.string().min(1).max(128);
+const driverId = text({ max: 128 });
+const reference = text({ max: 64 });
 
 const createTripBody = z
   .strictObject({
-    reference: z.string().trim().min(1).max(64).optional(),
+    reference: reference.optional(),
     vehicleId: uuid.optional(),
     driverId: driverId.optional(),
     origin: place,
@@ -51,7 +52,7 @@ const createTripBody = z
 
 const updateTripBody = z
   .strictObject({
-    reference: z.string().trim().min(1).max(64).nullable().optional(),
+    reference: reference.nullable().optional(),
     vehicleId: uuid.nullable().optional(),
     driverId: driverId.nullable().optional(),
     origin: place.optional(),
@@ -73,6 +74,26 @@ const listTripsQuery = z.strictObject({
 
 const tripPath = z.strictObject({ tripId: uuid });
 const documentPath = z.strictObject({ tripId: uuid, documentId: uuid });
+
+const uploadBody = z.strictObject({
+  kind: z.enum(["proof_of_delivery", "invoice", "photo", "other"]),
+  contentType: z.enum(UPLOAD_CONTENT_TYPES),
+  sizeBytes: z.number().int().positive(),
+});
+
+/** What each operation accepts (the tests generate requests from these). */
+export const tripsRequests = {
+  health: {},
+  createVehicle: { body: z.strictObject({ registration }) },
+  listVehicles: { query: z.strictObject({}) },
+  createTrip: { body: createTripBody },
+  listTrips: { query: listTripsQuery },
+  getTrip: { path: tripPath },
+  updateTrip: { path: tripPath, body: updateTripBody, ifMatch: true },
+  requestUpload: { path: tripPath, body: uploadBody },
+  confirmUpload: { path: documentPath },
+  listDocuments: { path: tripPath },
+} as const satisfies Record<string, RequestSchemas>;
 
 interface TripRow {
   id: string;
@@ -177,7 +198,7 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async createVehicle(request, { db }) {
-    const body = parse(z.strictObject({ registration }), request.body, "body");
+    const body = parse(tripsRequests.createVehicle.body, request.body, "body");
     const id = randomUUID();
     try {
       const { rows } = await db.query("INSERT INTO vehicles (id, org_id, registration) VALUES ($1, $2, $3) RETURNING id, registration, created_at", [
@@ -193,13 +214,13 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async listVehicles(request, { db }) {
-    parse(z.strictObject({}), request.query, "query");
+    parse(tripsRequests.listVehicles.query, request.query, "query");
     const { rows } = await db.query("SELECT id, registration, created_at FROM vehicles WHERE org_id = $1 ORDER BY registration LIMIT 1000", [request.auth.orgId]);
     return json(200, { vehicles: rows.map((v) => ({ id: v.id, registration: v.registration, createdAt: iso(v.created_at) })) });
   },
 
   async createTrip(request, { db, now = () => new Date() }) {
-    const body = parse(createTripBody, request.body, "body");
+    const body = parse(tripsRequests.createTrip.body, request.body, "body");
     await assertVehicleInOrg(db, request.auth.orgId, body.vehicleId);
     // Millisecond precision keeps keyset cursors exact.
     const createdAt = now();
@@ -228,7 +249,7 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async listTrips(request, { db }) {
-    const q = parse(listTripsQuery, request.query, "query");
+    const q = parse(tripsRequests.listTrips.query, request.query, "query");
     const where = ["org_id = $1"];
     const params: unknown[] = [request.auth.orgId];
     const add = (clause: string, value: unknown) => {
@@ -252,14 +273,14 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async getTrip(request, { db }) {
-    const { tripId } = parse(tripPath, request.params, "path");
+    const { tripId } = parse(tripsRequests.getTrip.path, request.params, "path");
     const trip = await visibleTrip(db, request.auth, tripId);
     return json(200, tripJson(trip), { etag: etag(trip.version) });
   },
 
   async updateTrip(request, { db }) {
-    const { tripId } = parse(tripPath, request.params, "path");
-    const body = parse(updateTripBody, request.body, "body");
+    const { tripId } = parse(tripsRequests.getTrip.path, request.params, "path");
+    const body = parse(tripsRequests.updateTrip.body, request.body, "body");
     const version = expectedVersion(request);
     const trip = await visibleTrip(db, request.auth, tripId);
 
@@ -315,16 +336,8 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async requestUpload(request, { db, documents, uploads }) {
-    const { tripId } = parse(tripPath, request.params, "path");
-    const body = parse(
-      z.strictObject({
-        kind: z.enum(["proof_of_delivery", "invoice", "photo", "other"]),
-        contentType: z.enum(UPLOAD_CONTENT_TYPES),
-        sizeBytes: z.number().int().positive(),
-      }),
-      request.body,
-      "body",
-    );
+    const { tripId } = parse(tripsRequests.getTrip.path, request.params, "path");
+    const body = parse(tripsRequests.requestUpload.body, request.body, "body");
     if (body.sizeBytes > uploads.maxBytes) throw new HttpError(413, "document_too_large", `documents are limited to ${uploads.maxBytes} bytes`);
     const trip = await visibleTrip(db, request.auth, tripId);
     if (trip.status === "cancelled") throw conflict("trip_closed", "a cancelled trip takes no documents");
@@ -347,7 +360,7 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async confirmUpload(request, { db, documents }) {
-    const { tripId, documentId } = parse(documentPath, request.params, "path");
+    const { tripId, documentId } = parse(tripsRequests.confirmUpload.path, request.params, "path");
     await visibleTrip(db, request.auth, tripId);
     const { rows } = await db.query("SELECT * FROM documents WHERE org_id = $1 AND trip_id = $2 AND id = $3", [request.auth.orgId, tripId, documentId]);
     const doc = rows[0];
@@ -366,7 +379,7 @@ export const tripsOperations: Operations<TripsDeps> = {
   },
 
   async listDocuments(request, { db, documents, uploads }) {
-    const { tripId } = parse(tripPath, request.params, "path");
+    const { tripId } = parse(tripsRequests.getTrip.path, request.params, "path");
     await visibleTrip(db, request.auth, tripId);
     const { rows } = await db.query("SELECT * FROM documents WHERE org_id = $1 AND trip_id = $2 AND status = 'uploaded' ORDER BY created_at", [request.auth.orgId, tripId]);
     const items = await Promise.all(rows.map(async (doc) => ({ ...documentJson(doc), downloadUrl: await documents.presignGet(doc.object_key, uploads.urlTtlSeconds) })));

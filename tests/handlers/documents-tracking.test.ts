@@ -118,6 +118,21 @@ describe("handlers: tracking", () => {
     }
   });
 
+  it("stores speed, heading and accuracy as single precision within their bounds: 359.99998° is 359.99997°, 5e-324 is 0", async () => {
+    const { vehicleId, driver, trip } = await activeTrip();
+    const [p] = positions(vehicleId, 1);
+    const res = await call(tracking, "POST", "/api/positions", { claims: driver, body: { positions: [{ ...p, heading: 359.99998, speedKmh: 5e-324, accuracyM: 0.1 }] } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [stored] = (await call(tracking, "GET", `/api/trips/${trip.id}/track`, { claims: driver })).body.positions;
+    // PostgreSQL prints a real in its shortest exact form; it is the same single-precision value.
+    assert.equal(Math.fround(stored.heading), Math.fround(359.99998));
+    assert.ok(stored.heading < 360);
+    assert.equal(stored.speedKmh, 0);
+    assert.equal(Math.fround(stored.accuracyM), Math.fround(0.1));
+    const rounded = await call(tracking, "POST", "/api/positions", { claims: driver, body: { positions: [{ ...p, heading: 359.99999999 }] } });
+    assert.equal(rounded.status, 400, "rounds to 360 at single precision: refused, not a database error");
+  });
+
   it("lets a driver post only for the vehicle of their active trip", async () => {
     const a = await activeTrip();
     const b = await activeTrip();

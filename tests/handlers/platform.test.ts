@@ -265,7 +265,7 @@ describe("handlers: only CloudFront may call the API (origin secret)", () => {
     const db = await testDb();
     const app = apiHandler("tracking", trackingOperations, async () => ({ db }), { secretArn: SECRET_ARN });
     const org = claims(`org_${Date.now()}`, "dispatcher");
-    for (const headers of [{}, { "x-origin-verify": "guess" }, { "x-origin-verify": `${values.a}x` }, { "x-origin-verify": "" }]) {
+    for (const headers of [{}, { "x-origin-verify": "guess" }, { "x-origin-verify": `${values.a}x` }, { "x-origin-verify": "" }] as Record<string, string>[]) {
       const res = await call(app, "GET", "/api/vehicles/00000000-0000-4000-8000-000000000000/position", { claims: org, headers });
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.body.error.code, "direct_access_forbidden");

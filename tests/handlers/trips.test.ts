@@ -198,6 +198,47 @@ describe("handlers: trips", () => {
     assert.equal(huge.status, 413);
   });
 
+  it("refuses text PostgreSQL cannot store and instants it cannot hold with a 400, and normalises the rest", async () => {
+    const { dispatcher } = await fleet(app);
+    const refused = async (body: Record<string, unknown>, field: string) => {
+      const res = await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip(body) });
+      assert.equal(res.status, 400, `${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
+      assert.ok(res.body.error.details.some((d: any) => d.path === field), JSON.stringify(res.body.error.details));
+    };
+    await refused({ reference: "MUM\u0000PUN" }, "body.reference");
+    await refused({ driverId: "driver\u0000" }, "body.driverId");
+    await refused({ reference: "lone \ud800 surrogate" }, "body.reference");
+    await refused({ origin: { lat: 19, lng: 72, address: "Gate 4\u0000" } }, "body.origin.address");
+    await refused({ plannedStart: "0000-01-01T00:00:00Z" }, "body.plannedStart");
+    await refused({ plannedEnd: "9999-12-31T23:59:59-23:59" }, "body.plannedEnd");
+    for (const from of ["0000-06-01T00:00:00Z", "2026-01-01T10:00:00+23:59x"]) {
+      const list = await call(app, "GET", "/api/trips", { claims: dispatcher, query: { from } });
+      assert.equal(list.status, 400, from);
+    }
+    const cursor = Buffer.from(JSON.stringify(["0000-01-01T00:00:00Z", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
+    assert.equal((await call(app, "GET", "/api/trips", { claims: dispatcher, query: { cursor } })).body.error.code, "invalid_cursor");
+
+    // Offsets PostgreSQL would refuse (beyond ±15:59) are normalised to UTC first; multi-line addresses are fine.
+    const ok = await call(app, "POST", "/api/trips", {
+      claims: dispatcher,
+      body: newTrip({ plannedStart: "2026-12-01T23:30:00+23:59", plannedEnd: "2026-12-02T10:00:00.123456789Z", origin: { lat: 19, lng: 72, address: " Gate 4\nBhiwandi " } }),
+    });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.equal(ok.body.plannedStart, "2026-11-30T23:31:00.000Z");
+    assert.equal(ok.body.plannedEnd, "2026-12-02T10:00:00.123Z");
+    assert.equal(ok.body.origin.address, "Gate 4\nBhiwandi");
+  });
+
+  it("answers a value the database refuses anyway with a 400, never a 500", async () => {
+    const failing = (code: string) =>
+      apiHandler("trips", { ...tripsOperations, health: async () => Promise.reject(Object.assign(new Error("refused"), { code })) }, async () => ({}) as never);
+    const refused = await call(failing("22021"), "GET", "/api/health");
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, "invalid_value");
+    assert.equal((await call(failing("23514"), "GET", "/api/health")).status, 400, "a check constraint");
+    assert.equal((await call(failing("53300"), "GET", "/api/health")).status, 500, "too many connections is the server's fault");
+  });
+
   it("keeps vehicle registrations unique per organisation", async () => {
     const { org, dispatcher } = await fleet(app);
     assert.equal((await call(app, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: "KA01AB1234" } })).status, 201);

@@ -7,7 +7,7 @@
  * Leaves: strings from all of Unicode (control characters, NUL and lone
  * surrogates included) at and around their length limits; numbers at their
  * bounds, just inside and outside them; ISO timestamps across years 0000-9999,
- * every offset and fraction length; known ids of the test's fixtures, random
+ * every offset and fraction length; keyset cursors with tampered contents; known ids of the test's fixtures, random
  * ids and non-ids; enum values and near-misses; unknown keys.
  */
 import fc from "fast-check";
@@ -117,6 +117,15 @@ function stringFor(s: JsonSchema, property: string, known: KnownIds): fc.Arbitra
       { weight: 2, arbitrary: fc.uuid() },
       { weight: 1, arbitrary: fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "3F2B8C1E-9A4D-4E7F-8B2A-1C5D6E7F8A9B") },
       { weight: 1, arbitrary: adversarialString(0, 40) },
+    );
+  }
+  if (property === "cursor") {
+    // Keyset cursors are base64url JSON [createdAt, id]: tamper with what is inside, not only with the wrapping.
+    const inside = fc.tuple(fc.oneof(timestamp, fc.jsonValue()), fc.oneof(fc.uuid(), adversarialString(0, 40), fc.jsonValue()));
+    return fc.oneof(
+      { weight: 3, arbitrary: inside.map((parts) => Buffer.from(JSON.stringify(parts)).toString("base64url")) },
+      { weight: 1, arbitrary: fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? "").toString("base64url")) },
+      { weight: 1, arbitrary: adversarialString(0, s.maxLength ?? 200) },
     );
   }
   if (s.enum) return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...(s.enum as string[])) }, { weight: 1, arbitrary: adversarialString(0, 20) });

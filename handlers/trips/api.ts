@@ -167,7 +167,9 @@ function encodeCursor(t: TripRow) {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (isoTimestamp.safeParse(createdAt).success && uuid.safeParse(id).success) return [createdAt, id];
+    const instant = isoTimestamp.safeParse(createdAt);
+    // The normalised instant, never the text inside the cursor: PostgreSQL refuses some offsets zod accepts.
+    if (instant.success && uuid.safeParse(id).success) return [instant.data, id];
   } catch {
     /* reported below */
   }

@@ -155,6 +155,8 @@ for (const stack of ["prod", "dev"] as const) {
         const expected = [
           ...(FUNCTIONS[fn].database ? [secretArn("postgres").masterSecretArn] : []),
           ...(FUNCTIONS[fn].redis ? [secretArn("redis").authTokenSecretArn] : []),
+          // The origin header's secret, where CloudFront proves itself to the API functions.
+          ...(FUNCTIONS[fn].api && stack === "prod" ? ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf"] : []),
         ];
         assert.deepEqual(secrets.sort(), expected.sort(), fn);
         if (FUNCTIONS[fn].documents) {

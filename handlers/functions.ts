@@ -52,8 +52,7 @@ const DATABASE_ENV: EnvVar[] = [
   { name: "DB_NAME", description: "database name", required: true },
   { name: "DB_SECRET_ARN", description: "Secrets Manager ARN of the RDS-managed master credentials ({username, password})", required: true },
   { name: "DB_POOL_MAX", description: "connections per container (default 2; the stack's dbPoolSize)", required: false },
-  { name: "DB_SSL", description: '"verify" (TLS, certificate checked against the runtime\'s RDS CAs) or "off" (local only)', required: false },
-  { name: "NODE_EXTRA_CA_CERTS", description: "the Lambda runtime's RDS CA bundle (/var/runtime/ca-cert.pem)", required: false },
+  { name: "DB_SSL", description: '"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)', required: false },
 ];
 const REDIS_ENV: EnvVar[] = [
   { name: "REDIS_HOST", description: "Redis primary endpoint; unset runs without a cache", required: false },

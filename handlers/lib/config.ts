@@ -12,7 +12,7 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
 
 export type DatabaseConfig =
   | { kind: "url"; connectionString: string; poolMax: number }
-  | { kind: "rds"; host: string; port: number; database: string; secretArn: string; poolMax: number; ssl: boolean };
+  | { kind: "rds"; host: string; port: number; database: string; secretArn: string; poolMax: number; ssl: boolean; /** Trusted CAs; default: RDS's, shipped with the code. */ ca?: string[] };
 
 /** DATABASE_URL (local runs and tests) or the RDS endpoint plus its managed secret. */
 export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {

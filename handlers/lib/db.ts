@@ -8,6 +8,7 @@ import { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import { DatabaseConfig } from "./config";
 import { logger } from "./log";
 import { cachedUntilFailure } from "./once";
+import { rdsCertificates } from "./rds-ca";
 import { forgetSecret, getSecret } from "./secrets";
 
 export interface Queryable {
@@ -39,7 +40,8 @@ export function createDb(config: DatabaseConfig): Db {
             user: JSON.parse(await getSecret(config.secretArn)).username,
             // Called for every new connection: the secret is cached, and re-read after a rotation.
             password: async () => JSON.parse(await getSecret(config.secretArn)).password as string,
-            ssl: config.ssl ? { rejectUnauthorized: true } : false,
+            // Verified against RDS's CAs shipped with the code, the host name checked too.
+            ssl: config.ssl ? { ca: config.ca ?? rdsCertificates(), rejectUnauthorized: true } : false,
           });
     // An idle client losing its connection must not crash the container.
     pool.on("error", (err) => logger.warn("idle database connection lost", { error: err }));

@@ -31,6 +31,15 @@ export interface AuthArgs {
    * @example ["https://tms.example.in/"]
    */
   callbackUrls?: pulumi.Input<string>[];
+  /**
+   * Send Cognito's email (invitations, codes) through Amazon SES instead of
+   * Cognito's default sender, which allows only about 50 emails a day per
+   * account. `sesIdentity` is a verified SES domain or address in this region;
+   * `from` must be at it. `npm run preflight` checks the identity is verified
+   * and the account is out of the SES sandbox. Omit for the default sender.
+   * @example { from: "TMS <no-reply@tms.example.in>", sesIdentity: "tms.example.in" }
+   */
+  email?: { from: string; sesIdentity: string };
   /** Token lifetimes. @default { accessMinutes: 60, idMinutes: 60, refreshDays: 30 } */
   tokenValidity?: { accessMinutes?: number; idMinutes?: number; refreshDays?: number };
 }
@@ -72,6 +81,9 @@ export class Auth extends pulumi.ComponentResource {
           requireSymbols: true,
           temporaryPasswordValidityDays: 3,
         },
+        emailConfiguration: args.email
+          ? { emailSendingAccount: "DEVELOPER", fromEmailAddress: args.email.from, sourceArn: pulumi.interpolate`arn:aws:ses:${region}:${accountId}:identity/${args.email.sesIdentity}` }
+          : { emailSendingAccount: "COGNITO_DEFAULT" },
         mfaConfiguration: mfa,
         softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
         accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },

@@ -112,7 +112,24 @@ const authSchema = z.strictObject({
   deletionProtection: z.boolean(),
   threatProtection: z.enum(["off", "audit", "enforced"]).default("off"),
   callbackUrls: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  /** Cognito's email through SES (the default sender allows about 50 a day); omit for the default sender. */
+  email: z
+    .strictObject({
+      from: z.string().regex(/^(?:[^<>]*<)?[^@<>\s]+@([^@<>\s]+)>?$/, { message: 'expected an address, optionally with a name: "TMS <no-reply@tms.example.in>"' }),
+      sesIdentity: z.string().min(3),
+    })
+    .refine((e) => sesIdentityCovers(e.sesIdentity, e.from), { message: "expected the from address to be the SES identity or at its domain", path: ["from"] })
+    .optional(),
 });
+
+/** An SES identity (an address, or a domain and its subdomains) that may send as `from`. */
+export function sesIdentityCovers(identity: string, from: string): boolean {
+  const address = (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+  const id = identity.toLowerCase();
+  if (id.includes("@")) return address === id;
+  const domain = address.split("@")[1] ?? "";
+  return domain === id || domain.endsWith(`.${id}`);
+}
 
 const apiSchema = z.strictObject({
   throttlingRateLimit: z.number().positive().default(1000),

@@ -270,6 +270,29 @@ describe("ApiTier: the maps provider and its secret", () => {
   });
 });
 
+describe("Auth: Cognito's email", () => {
+  it("uses Cognito's default sender (about 50 emails a day) unless an SES identity is configured", async () => {
+    assert.deepEqual((await runStack("prod")).find(T.pool).inputs.emailConfiguration, { emailSendingAccount: "COGNITO_DEFAULT" });
+  });
+
+  it("sends through the configured, verified SES identity of the stack's region", async () => {
+    const run = await runStack("prod", { "tms:auth": { email: { from: "TMS <no-reply@tms.example.in>", sesIdentity: "tms.example.in" } } });
+    assert.deepEqual(run.find(T.pool).inputs.emailConfiguration, {
+      emailSendingAccount: "DEVELOPER",
+      fromEmailAddress: "TMS <no-reply@tms.example.in>",
+      sourceArn: "arn:aws:ses:ap-south-1:123456789012:identity/tms.example.in",
+    });
+  });
+
+  it("refuses a from address the SES identity cannot send as", async () => {
+    await assert.rejects(
+      runStack("dev", { "tms:auth": { email: { from: "no-reply@elsewhere.in", sesIdentity: "tms.example.in" } } }),
+      /tms:auth\.email\.from: .*expected the from address to be the SES identity or at its domain/,
+    );
+    await assert.rejects(runStack("dev", { "tms:auth": { email: { from: "not an address", sesIdentity: "tms.example.in" } } }), /tms:auth\.email\.from/);
+  });
+});
+
 describe("ApiTier and Edge: only CloudFront reaches the API where the stack has a WAF", () => {
   it("prod: CloudFront sends a generated secret header that only the API functions may read; nothing prints it", async () => {
     const run = await runStack("prod");

@@ -187,6 +187,16 @@ describe("GitHub workflows: the pipeline", () => {
     assert.ok(fs.existsSync(path.join(root, "policy", "PulumiPolicy.yaml")));
   });
 
+  it("checks the account with npm run preflight before every `up`, and never before a preview", () => {
+    const steps = workflow("pulumi.yml").jobs.pulumi.steps ?? [];
+    const preflight = steps.findIndex((s) => /npm run -s preflight -- --stack "\$STACK"/.test(s.run ?? ""));
+    assert.ok(preflight > 0, "a preflight step");
+    assert.ok(preflight < steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")), "before the Pulumi operation");
+    assert.ok(preflight > steps.findIndex((s) => /configure-aws-credentials/.test(s.uses ?? "")), "with the stack's credentials");
+    assert.equal(evaluateExpression(steps[preflight].if, { inputs: { command: "up" } }), true);
+    assert.equal(evaluateExpression(steps[preflight].if, { inputs: { command: "preview" } }), false);
+  });
+
   it("pull requests: tests, the offline plans with their diff against the base branch, then a preview of every stack commented on the PR", () => {
     const pr = workflow("pull-request.yml");
     assert.ok("pull_request" in pr.on);

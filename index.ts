@@ -27,6 +27,8 @@ function providerFor(region: string): aws.Provider {
   return provider;
 }
 const awsProvider = providerFor(config.region);
+// Disaster recovery lives where the documents replica does: backups, secrets and documents survive losing the home region together.
+const drRegion = config.documents.replicaRegion ? { region: config.documents.replicaRegion, provider: providerFor(config.documents.replicaRegion) } : undefined;
 const opts: pulumi.ComponentResourceOptions = { providers: [awsProvider] };
 
 const network = new Network(
@@ -51,6 +53,7 @@ const database = new Database(
     redis: config.cache.enabled ? config.cache : undefined,
     logRetentionDays: config.logRetentionDays,
     protect: config.protectStatefulResources,
+    drRegion,
   },
   opts,
 );
@@ -59,7 +62,7 @@ const documents = new DocumentStore(
   "documents",
   {
     namePrefix,
-    replica: config.documents.replicaRegion ? { region: config.documents.replicaRegion, provider: providerFor(config.documents.replicaRegion) } : undefined,
+    replica: drRegion,
     protect: config.protectStatefulResources,
   },
   opts,
@@ -80,6 +83,7 @@ const api = new ApiTier(
     mapsProvider: config.maps.providerUrl && config.mapsApiKey ? { url: config.maps.providerUrl, apiKey: config.mapsApiKey } : undefined,
     functions: config.functions,
     originVerify: config.edge.originVerify,
+    drRegion,
     throttling: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
     positionRetentionDays: config.positionRetentionDays,
     logRetentionDays: config.logRetentionDays,

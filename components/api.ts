@@ -45,6 +45,12 @@ export interface ApiTierArgs {
    * @example { activeSecret: "a" }
    */
   originVerify?: { activeSecret: "a" | "b" };
+  /**
+   * Keep a replica of the API's secrets in another region (disaster recovery),
+   * under a key of that region. Omit for none.
+   * @example { region: "ap-south-2", provider: apSouth2 }
+   */
+  drRegion?: { region: string; provider: aws.Provider };
   /** The external maps provider; omit to use the built-in estimate. The key is kept in Secrets Manager. */
   mapsProvider?: { url: string; apiKey: pulumi.Input<string> };
   functions?: FunctionSettings;
@@ -201,8 +207,12 @@ export class ApiTier extends pulumi.ComponentResource {
   private createSecrets(name: string, a: Normalized): ApiSecrets {
     if (!a.mapsProvider && !a.originVerify) return {};
     const key = createKey(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, alias: `${a.namePrefix}-api-secrets` }, { parent: this });
+    const drKey =
+      a.drRegion &&
+      createKey(`${name}-secrets-dr-key`, { description: `${a.namePrefix} API secrets' replicas (${a.drRegion.region})`, alias: `${a.namePrefix}-api-secrets-dr` }, { parent: this, provider: a.drRegion.provider });
+    const replicas = a.drRegion && drKey ? [{ region: a.drRegion.region, kmsKeyId: drKey.arn }] : undefined;
     const secret = (id: string, path: string, description: string, value: pulumi.Input<string>) => {
-      const created = new aws.secretsmanager.Secret(`${name}-${id}`, { name: `${a.namePrefix}/${path}`, description, kmsKeyId: key.arn }, { parent: this });
+      const created = new aws.secretsmanager.Secret(`${name}-${id}`, { name: `${a.namePrefix}/${path}`, description, kmsKeyId: key.arn, replicas }, { parent: this });
       new aws.secretsmanager.SecretVersion(`${name}-${id}`, { secretId: created.id, secretString: pulumi.secret(value) }, { parent: this });
       return { arn: created.arn, kmsKeyArn: key.arn };
     };

@@ -155,6 +155,16 @@ export interface DatabaseArgs {
    * @default false
    */
   protect?: boolean;
+  /**
+   * Disaster recovery in another region: RDS replicates the automated backups
+   * there (kept as long as at home, so point-in-time recovery works there too),
+   * and the Redis token's secret has a replica there, each under a key of that
+   * region. The RDS-managed master secret cannot be replicated (Secrets Manager
+   * refuses to replicate a secret another service manages); a restore there
+   * creates its own. Omit for none.
+   * @example { region: "ap-south-2", provider: apSouth2 }
+   */
+  drRegion?: { region: string; provider: aws.Provider };
 }
 
 type Normalized = Omit<DatabaseArgs, "postgres" | "redis"> & {
@@ -294,7 +304,9 @@ export class Database extends pulumi.ComponentResource {
     this.databaseName = primary.dbName;
     this.masterSecretArn = primary.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn);
 
-    if (a.redis) this.redis = this.createRedis(name, a, a.redis, key, stateful);
+    const drKey = a.drRegion && this.createDrKey(name, a, a.drRegion);
+    if (a.drRegion && drKey) this.replicateBackups(name, a, a.drRegion, primary, drKey);
+    if (a.redis) this.redis = this.createRedis(name, a, a.redis, key, stateful, a.drRegion && drKey && { region: a.drRegion.region, key: drKey });
 
     this.registerOutputs({
       kmsKeyArn: this.kmsKeyArn,
@@ -424,7 +436,26 @@ export class Database extends pulumi.ComponentResource {
     );
   }
 
-  private createRedis(name: string, a: Normalized, redis: Required<RedisArgs>, key: aws.kms.Key, stateful: pulumi.CustomResourceOptions) {
+  /** The key that encrypts the replicated backups and secret replicas in the DR region (KMS keys never leave their region). */
+  private createDrKey(name: string, a: Normalized, dr: NonNullable<DatabaseArgs["drRegion"]>) {
+    return createKey(
+      `${name}-dr-key`,
+      { description: `${a.namePrefix} data stores' disaster-recovery copies (${dr.region})`, alias: `${a.namePrefix}-data-dr` },
+      { parent: this, provider: dr.provider, protect: a.protect, retainOnDelete: a.protect },
+    );
+  }
+
+  /** RDS copies every automated backup and its transaction logs to the DR region, for restore or point-in-time recovery there. */
+  private replicateBackups(name: string, a: Normalized, dr: NonNullable<DatabaseArgs["drRegion"]>, primary: aws.rds.Instance, key: aws.kms.Key) {
+    return new aws.rds.InstanceAutomatedBackupsReplication(
+      `${name}-backups-${dr.region}`,
+      { sourceDbInstanceArn: primary.arn, kmsKeyId: key.arn, retentionPeriod: a.postgres.backupRetentionDays },
+      // Created in the destination region, as the API requires.
+      { parent: this, provider: dr.provider },
+    );
+  }
+
+  private createRedis(name: string, a: Normalized, redis: Required<RedisArgs>, key: aws.kms.Key, stateful: pulumi.CustomResourceOptions, dr?: { region: string; key: aws.kms.Key }) {
     // ElastiCache accepts 16–128 printable characters with only these symbols.
     const authToken = new random.RandomPassword(
       `${name}-redis-auth`,
@@ -438,6 +469,7 @@ export class Database extends pulumi.ComponentResource {
         description: `${a.namePrefix}: AUTH token of the Redis replication group`,
         kmsKeyId: key.arn,
         recoveryWindowInDays: a.protect ? 30 : 0,
+        replicas: dr && [{ region: dr.region, kmsKeyId: dr.key.arn }],
       },
       stateful,
     );

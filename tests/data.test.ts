@@ -323,6 +323,40 @@ const SERVES_GET_AT_ONCE: Record<string, boolean> = {
   DEEP_ARCHIVE: false,
 };
 
+describe("disaster recovery across regions", () => {
+  it("prod: RDS replicates its automated backups to ap-south-2 under a key there, kept as long as at home", async () => {
+    const run = await runStack("prod");
+    const replication = run.find("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication");
+    assert.equal(run.providerOf(replication)?.inputs.region, "ap-south-2", "created in the destination region, as the API requires");
+    assert.equal(replication.inputs.sourceDbInstanceArn, "arn:aws:rds:ap-south-1:123456789012:db:tms-prod-db");
+    assert.equal(replication.inputs.retentionPeriod, 30);
+    const drKey = run.find(T.key, "database-dr-key");
+    assert.equal(run.providerOf(drKey)?.inputs.region, "ap-south-2");
+    assert.equal(drKey.inputs.enableKeyRotation, true);
+    assert.match(String(replication.inputs.kmsKeyId), /^arn:aws:kms:ap-south-2:/);
+    assert.deepEqual(replication.propertyDependencies.kmsKeyId, [drKey.urn]);
+  });
+
+  it("prod: every customer-managed secret has a replica in ap-south-2 under a key of that region; the RDS-managed one is RDS's", async () => {
+    const run = await runStack("prod");
+    const ours = run.byType(T.secret);
+    assert.deepEqual(ours.map((s) => s.name).sort(), ["api-origin-verify", "database-redis-auth"]);
+    for (const secret of ours) {
+      const [replica] = secret.inputs.replicas as any[];
+      assert.equal(replica.region, "ap-south-2", secret.name);
+      assert.match(replica.kmsKeyId, /^arn:aws:kms:ap-south-2:/, secret.name);
+    }
+    assert.equal(run.find("aws:rds/instance:Instance", "database-postgres").inputs.manageMasterUserPassword, true, "RDS manages the master secret (not replicable; a restore creates its own)");
+  });
+
+  it("dev has none of it", async () => {
+    const dev = await runStack("dev");
+    assert.deepEqual(dev.byType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"), []);
+    assert.ok(dev.byType(T.secret).every((s) => s.inputs.replicas === undefined));
+    assert.ok(dev.resources.every((r) => dev.providerOf(r)?.inputs.region !== "ap-south-2"));
+  });
+});
+
 describe("documents stay readable through presigned links, in both regions", () => {
   for (const stack of ["prod", "dev"]) {
     it(`${stack}: every storage class a document can reach serves a GET without a restore`, async () => {

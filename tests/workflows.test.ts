@@ -18,6 +18,7 @@ const ACTIONS = path.join(root, ".github", "actions");
 interface Step {
   uses?: string;
   run?: string;
+  if?: string;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
 }

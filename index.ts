@@ -63,6 +63,7 @@ const documents = new DocumentStore(
   {
     namePrefix,
     replica: drRegion,
+    accessAudit: config.documents.accessAudit ? { retentionDays: config.logRetentionDays } : undefined,
     protect: config.protectStatefulResources,
   },
   opts,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblem, InvalidArgsError, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
+import { ArgProblem, InvalidArgsError, PolicyStatement, awsContext, createKey, keyPolicy, policyDocument, serviceTrustPolicy } from "./common";
 import { createSecureBucket } from "./secure-bucket";
 
 /** The reference's lifecycle ("S3 Lifecycle Rules"). */
@@ -44,6 +44,17 @@ export interface DocumentStoreArgs {
     /** An aws provider for `region`. */
     provider: aws.Provider;
   };
+  /**
+   * Record who read or wrote which document: CloudTrail data events for the
+   * bucket's objects (reads and writes, every presigned URL included), in a
+   * trail of their own with log-file validation, delivered to a KMS-encrypted
+   * log bucket that keeps them `retentionDays`. CloudTrail rather than S3
+   * server access logs: delivery is reliable instead of best-effort, the files
+   * are tamper-evident, and it writes to a KMS-encrypted bucket as the policy
+   * pack requires of every bucket. Billed per event. Omit for none.
+   * @example { retentionDays: 365 }
+   */
+  accessAudit?: { retentionDays: number };
   /**
    * Protect the buckets and keys from `pulumi destroy` and keep them if removed from the program.
    * @default false
@@ -101,6 +112,8 @@ export class DocumentStore extends pulumi.ComponentResource {
     this.bucketName = documents.bucket.bucket;
     this.bucketArn = documents.bucket.arn;
     this.kmsKeyArn = key.arn;
+
+    if (a.accessAudit) this.createAccessAudit(name, a, a.accessAudit, documents.bucket, accountId);
 
     if (a.replica) {
       const replica = this.createReplica(name, a, a.replica, documents.bucket, documents.versioning!, key, accountId);
@@ -174,6 +187,83 @@ export class DocumentStore extends pulumi.ComponentResource {
       },
       // Noncurrent-version rules need versioning in place first.
       { parent: this, ...opts, dependsOn: [versioning] },
+    );
+  }
+
+  /** CloudTrail data events for every object of the documents bucket, in a trail and log bucket of their own. */
+  private createAccessAudit(name: string, a: Normalized, audit: NonNullable<DocumentStoreArgs["accessAudit"]>, documents: aws.s3.Bucket, accountId: pulumi.Output<string>) {
+    const { region } = awsContext(this);
+    const trailName = `${a.namePrefix}-documents-access`;
+    const trailArn = pulumi.interpolate`arn:aws:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+    const key = createKey(
+      `${name}-audit-key`,
+      {
+        description: `${a.namePrefix} document access audit (CloudTrail)`,
+        alias: `${a.namePrefix}-documents-audit`,
+        policy: keyPolicy(this, (account) =>
+          trailArn.apply((arn): PolicyStatement[] => [
+            {
+              Sid: "CloudTrailEncryptsThisTrail",
+              Effect: "Allow",
+              Principal: { Service: "cloudtrail.amazonaws.com" },
+              Action: "kms:GenerateDataKey*",
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceArn": arn }, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` } },
+            },
+            { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+          ]),
+        ),
+      },
+      { parent: this, protect: a.protect, retainOnDelete: a.protect },
+    );
+    const logs = createSecureBucket(
+      `${name}-audit`,
+      {
+        bucket: pulumi.interpolate`${a.namePrefix}-documents-audit-${accountId}`,
+        kmsKeyArn: key.arn,
+        extraPolicyStatements: (bucketArn) =>
+          pulumi.all([trailArn, accountId]).apply(([arn, account]): PolicyStatement[] => [
+            { Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: { StringEquals: { "aws:SourceArn": arn } } },
+            {
+              Sid: "CloudTrailWrites",
+              Effect: "Allow",
+              Principal: { Service: "cloudtrail.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: `${bucketArn}/AWSLogs/${account}/*`,
+              Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": arn } },
+            },
+          ]),
+      },
+      { parent: this, protect: a.protect, retainOnDelete: a.protect },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-audit`,
+      { bucket: logs.bucket.id, rules: [{ id: "expire-audit-logs", status: "Enabled", filter: {}, expiration: { days: audit.retentionDays }, noncurrentVersionExpiration: { noncurrentDays: 1 } }] },
+      { parent: this, dependsOn: logs.versioning ? [logs.versioning] : [] },
+    );
+    return new aws.cloudtrail.Trail(
+      `${name}-access`,
+      {
+        name: trailName,
+        s3BucketName: logs.bucket.bucket,
+        kmsKeyId: key.arn,
+        enableLogFileValidation: true,
+        includeGlobalServiceEvents: false,
+        isMultiRegionTrail: false,
+        // Data events only (no management events): every read and write of a document.
+        advancedEventSelectors: [
+          {
+            name: "Every read and write of a document",
+            fieldSelectors: [
+              { field: "eventCategory", equals: ["Data"] },
+              { field: "resources.type", equals: ["AWS::S3::Object"] },
+              { field: "resources.ARN", startsWiths: [pulumi.interpolate`${documents.arn}/`] },
+            ],
+          },
+        ],
+      },
+      // CloudTrail checks it may write before it creates the trail.
+      { parent: this, dependsOn: [logs.policy, key] },
     );
   }
 

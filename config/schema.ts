@@ -93,6 +93,8 @@ const documentsSchema = z.strictObject({
   /** Extra browser origins for presigned uploads (e.g. a local SPA dev server); the site's own origin is added by the program. */
   corsOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
   replicaRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region name like "ap-south-2"' }).optional(),
+  /** Record every read and write of a document (CloudTrail data events), kept tms:logRetentionDays. */
+  accessAudit: z.boolean().default(false),
 });
 
 const functionName = z.enum(FUNCTION_NAMES as [FunctionName, ...FunctionName[]]);
@@ -179,7 +181,7 @@ const stackConfigSchema = z
     "tms:protectStatefulResources": z.boolean(),
     "tms:database": databaseSchema,
     "tms:cache": cacheSchema,
-    "tms:documents": documentsSchema.default({ corsOrigins: [] }),
+    "tms:documents": documentsSchema.default({ corsOrigins: [], accessAudit: false }),
     "tms:functions": functionsSchema,
     "tms:auth": authSchema,
     "tms:api": apiSchema.default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),

@@ -323,6 +323,38 @@ const SERVES_GET_AT_ONCE: Record<string, boolean> = {
   DEEP_ARCHIVE: false,
 };
 
+describe("who opened which document", () => {
+  it("prod: CloudTrail records every read and write of a document in a trail of its own, validated, KMS-encrypted, kept 365 days", async () => {
+    const run = await runStack("prod");
+    const trail = run.find("aws:cloudtrail/trail:Trail");
+    const documents = run.find(T.bucket, "documents-bucket");
+    assert.equal(trail.inputs.name, "tms-prod-documents-access");
+    assert.equal(trail.inputs.enableLogFileValidation, true);
+    assert.equal(trail.inputs.isMultiRegionTrail, false);
+    const [selector] = trail.inputs.advancedEventSelectors as any[];
+    assert.deepEqual(selector.fieldSelectors, [
+      { field: "eventCategory", equals: ["Data"] },
+      { field: "resources.type", equals: ["AWS::S3::Object"] },
+      { field: "resources.ARN", startsWiths: ["arn:aws:s3:::tms-prod-documents-123456789012/"] },
+    ]);
+    assert.deepEqual(trail.propertyDependencies.advancedEventSelectors, [documents.urn]);
+    const logs = run.find(T.bucket, "documents-audit");
+    assert.deepEqual(trail.propertyDependencies.s3BucketName, [logs.urn]);
+    const statements = policyJson(companion(run, "aws:s3/bucketPolicy:BucketPolicy", logs).inputs.policy).Statement;
+    const writes = statements.find((st) => st.Sid === "CloudTrailWrites")!;
+    assert.deepEqual(writes.Principal, { Service: "cloudtrail.amazonaws.com" });
+    assert.equal(writes.Condition.StringEquals["aws:SourceArn"], "arn:aws:cloudtrail:ap-south-1:123456789012:trail/tms-prod-documents-access");
+    assert.ok(trail.dependencies.includes(companion(run, "aws:s3/bucketPolicy:BucketPolicy", logs).urn), "the trail waits for the bucket policy");
+    const keyStatements = policyJson(run.find(T.key, "documents-audit-key").inputs.policy).Statement;
+    assert.ok(keyStatements.some((st) => st.Principal?.Service === "cloudtrail.amazonaws.com" && st.Action === "kms:GenerateDataKey*"));
+    assert.equal((companion(run, T.lifecycle, logs).inputs.rules as any[])[0].expiration.days, 365);
+  });
+
+  it("dev has no trail (billed per event)", async () => {
+    assert.deepEqual((await runStack("dev")).byType("aws:cloudtrail/trail:Trail"), []);
+  });
+});
+
 describe("disaster recovery across regions", () => {
   it("prod: RDS replicates its automated backups to ap-south-2 under a key there, kept as long as at home", async () => {
     const run = await runStack("prod");

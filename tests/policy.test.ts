@@ -29,6 +29,21 @@ const stage = (inputs: Record<string, unknown>) =>
     ...inputs,
   });
 const prodRequired = (name: string) => ({ [name]: { required: true } });
+/** A trail of data events for the bucket's objects; `readOnly` narrows it to reads (not enough). */
+const documentTrail = (bucket: string, options: { readOnly?: boolean } = {}) =>
+  res("aws:cloudtrail/trail:Trail", "documents-access", {
+    name: "documents-access",
+    advancedEventSelectors: [
+      {
+        fieldSelectors: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "resources.ARN", startsWiths: [`arn:aws:s3:::${bucket}/`] },
+          ...(options.readOnly ? [{ field: "readOnly", equals: ["true"] }] : []),
+        ],
+      },
+    ],
+  });
 
 /** A passing and a failing plan for every policy in the pack. */
 const CASES: Record<string, Case> = {
@@ -150,6 +165,12 @@ const CASES: Record<string, Case> = {
   },
   "cloudfront-default-root-object": { pass: [compliantDistribution()], fail: [compliantDistribution({ defaultRootObject: undefined })], message: /defaultRootObject is not set/ },
   "cloudfront-logging": { pass: [compliantDistribution()], fail: [compliantDistribution({ loggingConfig: undefined })], message: /writes no access logs/ },
+  "s3-object-access-audited": {
+    pass: [...bucketWith(), documentTrail("tms-prod-documents-abc")],
+    fail: [...bucketWith(), documentTrail("tms-prod-documents-abc", { readOnly: true })],
+    message: /bucket tms-prod-documents-abc .*nothing records who reads or writes its objects/,
+    config: { "s3-object-access-audited": { bucketPatterns: ["documents"] } },
+  },
   "cloudfront-waf": { pass: [compliantDistribution()], fail: [compliantDistribution({ webAclId: undefined })], message: /webAclId is not set/ },
   "ec2-no-open-ingress": {
     pass: [sg([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-lambda"] }])],
@@ -322,6 +343,24 @@ describe("policy pack: pack-wide rules", () => {
     assert.ok(referenced.size > 30);
     const unknown = [...referenced].filter((t) => !providerTypes.has(t));
     assert.deepEqual(unknown, [], "policies name types the provider does not have");
+  });
+});
+
+describe("policy pack: object access audit at preview", () => {
+  it("links a trail to the bucket by property dependency when the bucket's ARN is not known yet", async () => {
+    const [bucket, ...companions] = bucketWith({ name: "tms-prod-documents-123456789012" });
+    const trail = (startsWith: string) =>
+      res(
+        "aws:cloudtrail/trail:Trail",
+        "documents-access",
+        { advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }, { field: "resources.ARN", startsWiths: [startsWith] }] }] },
+        { props: { advancedEventSelectors: [bucket] } },
+      );
+    const config = { "s3-object-access-audited": "mandatory" };
+    const linked = await evaluate([bucket, ...companions, trail("[unknown]")], config);
+    assert.equal(linked.violations.filter((v) => v.policy === "s3-object-access-audited").length, 0);
+    const other = await evaluate([bucket, ...companions, { ...trail("arn:aws:s3:::some-other-bucket/"), propertyDependencies: {} }], config);
+    assert.equal(other.violations.filter((v) => v.policy === "s3-object-access-audited").length, 1, "a trail of another bucket does not count");
   });
 });
 

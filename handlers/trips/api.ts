@@ -9,6 +9,7 @@ import { AuthContext, hasRole } from "../lib/auth";
 import { Db, Queryable } from "../lib/db";
 import { HttpError, badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { AuthedRequest, Operations, json } from "../lib/http";
+import { logger } from "../lib/log";
 import { DocumentStorage, documentKey } from "../lib/s3";
 import { RequestSchemas, isoTimestamp, latitude, longitude, parse, text, uuid } from "../lib/validation";
 
@@ -385,6 +386,8 @@ export const tripsOperations: Operations<TripsDeps> = {
     await visibleTrip(db, request.auth, tripId);
     const { rows } = await db.query("SELECT * FROM documents WHERE org_id = $1 AND trip_id = $2 AND status = 'uploaded' ORDER BY created_at", [request.auth.orgId, tripId]);
     const items = await Promise.all(rows.map(async (doc) => ({ ...documentJson(doc), downloadUrl: await documents.presignGet(doc.object_key, uploads.urlTtlSeconds) })));
+    // The audit's other half: CloudTrail names the signing role when a link is used; this names the user it was issued to.
+    if (items.length > 0) logger.info("document download links issued", { userId: request.auth.userId, tripId, documentIds: items.map((d) => d.id) });
     return json(200, { documents: items });
   },
 };

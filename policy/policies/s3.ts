@@ -127,4 +127,55 @@ export const s3Policies: TmsPolicy[] = [
       }
     },
   }),
+  stackPolicy<{ bucketPatterns: string[] }>({
+    name: "s3-object-access-audited",
+    description: "Buckets of business documents record who read and wrote each object.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    // And S3.23 (reads), which the same selector covers.
+    fsbp: "S3.22",
+    remediation:
+      "Add an aws.cloudtrail.Trail with an advanced event selector for data events (eventCategory Data, resources.type AWS::S3::Object, resources.ARN startsWith the bucket's ARN), or an aws.s3.BucketLogging for server access logs.",
+    config: {
+      bucketPatterns: {
+        type: "array",
+        items: { type: "string" },
+        default: ["^documents-bucket$", "-documents-\\d{12}$"],
+        description: "Regular expressions; a bucket whose logical or physical name matches one must have its object access recorded.",
+      },
+    },
+    validate: (resources, report, { config }) => {
+      const patterns = config.bucketPatterns.map((p) => new RegExp(p));
+      const trails = ofType(resources, "aws:cloudtrail/trail:Trail").filter((t) => rawProps(t).enableLogging !== false);
+      const accessLogs = ofType(resources, ...withV2("bucketLogging"));
+      for (const bucket of ofType(resources, ...BUCKETS)) {
+        const names = [bucket.name, rawProps(bucket).bucket].filter((n): n is string => typeof n === "string");
+        if (!patterns.some((p) => names.some((n) => p.test(n)))) continue;
+        const physical = rawProps(bucket).bucket;
+        const audited =
+          companionsOf(bucket, accessLogs, "bucket").length > 0 ||
+          trails.some((trail) => recordsObjectsOf(trail, bucket.urn, typeof physical === "string" ? `arn:aws:s3:::${physical}/` : undefined));
+        if (!audited) report(`${label(bucket)}: nothing records who reads or writes its objects (no CloudTrail data events for them, no server access logs)`, bucket);
+      }
+    },
+  }),
 ];
+
+/**
+ * Whether a trail logs every read and write of the bucket's objects: an
+ * advanced selector for S3 object data events, not narrowed to reads or
+ * writes, whose ARN prefix is the bucket's (by dependency at preview, when the
+ * ARN is unknown, or by value).
+ */
+function recordsObjectsOf(trail: PolicyResource, bucketUrn: string, arnPrefix: string | undefined): boolean {
+  const linked = asArray(trail.propertyDependencies.advancedEventSelectors).some((d) => d.urn === bucketUrn);
+  return asArray(rawProps(trail).advancedEventSelectors as { fieldSelectors?: { field?: string; equals?: string[]; startsWiths?: unknown[] }[] }[]).some((selector) => {
+    const fields = asArray(selector.fieldSelectors);
+    const has = (field: string, value: string) => fields.some((f) => f.field === field && asArray(f.equals).includes(value));
+    const narrowed = fields.some((f) => f.field === "readOnly");
+    const arns = fields.filter((f) => f.field === "resources.ARN").flatMap((f) => asArray(f.startsWiths));
+    // An ARN unknown at preview is judged by the dependency the engine records.
+    const forBucket = arns.some((a) => (typeof a === "string" && a.startsWith("arn:") ? arnPrefix !== undefined && a.startsWith(arnPrefix) : linked));
+    return has("eventCategory", "Data") && has("resources.type", "AWS::S3::Object") && !narrowed && forBucket;
+  });
+}

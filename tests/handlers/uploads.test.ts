@@ -56,7 +56,20 @@ describe("handlers: document uploads against S3's rules", () => {
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     assert.equal(confirmed.body.status, "uploaded");
 
-    const list = await call(app, "GET", `/api/trips/${trip.id}/documents`, { claims: claims(org, "viewer") });
+    const { logger } = await import("../../handlers/lib/log");
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    logger.setLogLevel("INFO");
+    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
+    let list;
+    try {
+      list = await call(app, "GET", `/api/trips/${trip.id}/documents`, { claims: claims(org, "viewer", "viewer-42") });
+    } finally {
+      process.stdout.write = write;
+      logger.setLogLevel("SILENT");
+    }
+    const issued = printed.map((l) => JSON.parse(l)).find((l) => l.message === "document download links issued");
+    assert.deepEqual([issued?.userId, issued?.documentIds], ["viewer-42", [presigned.body.documentId]], "the log names who was given which link");
     const download = await fetch(list.body.documents[0].downloadUrl);
     assert.equal(download.status, 200);
     assert.ok(Buffer.from(await download.arrayBuffer()).equals(file));

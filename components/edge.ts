@@ -49,6 +49,28 @@ export function cacheControlFor(file: string): string {
   return "public, max-age=300";
 }
 
+/**
+ * What CloudWatch Logs' delivery needs in the log bucket's policy, exactly as
+ * it writes it itself ("Logs sent to Amazon S3" in the CloudWatch Logs guide).
+ * When the policy lacks these statements, the service appends them on the
+ * first delivery: `pulumi refresh` then shows drift and the next `up` strips
+ * them again. Declared verbatim, there is nothing to append.
+ */
+export function logDeliveryStatements(bucketArn: string, account: string, sourceRegion: string): PolicyStatement[] {
+  const from = { StringEquals: { "aws:SourceAccount": [account] }, ArnLike: { "aws:SourceArn": [`arn:aws:logs:${sourceRegion}:${account}:*`] } };
+  return [
+    {
+      Sid: "AWSLogDeliveryWrite",
+      Effect: "Allow",
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/AWSLogs/${account}/*`,
+      Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": [account] }, ArnLike: from.ArnLike },
+    },
+    { Sid: "AWSLogDeliveryAclCheck", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: from },
+  ];
+}
+
 export interface WafArgs {
   /** The API stage's steady throttling rate, in requests per second; the rate rules are shares of it. */
   apiRateLimit: number;
@@ -362,17 +384,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         bucket: pulumi.interpolate`${args.namePrefix}-cdn-logs-${accountId}`,
         kmsKeyArn: key.arn,
-        extraPolicyStatements: (bucketArn) =>
-          accountId.apply((account): PolicyStatement[] => [
-            {
-              Sid: "LogDeliveryWrites",
-              Effect: "Allow",
-              Principal: { Service: "delivery.logs.amazonaws.com" },
-              Action: "s3:PutObject",
-              Resource: `${bucketArn}/*`,
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ]),
+        extraPolicyStatements: (bucketArn) => accountId.apply((account) => logDeliveryStatements(bucketArn, account, "us-east-1")),
       },
       { parent: this },
     );

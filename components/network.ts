@@ -156,6 +156,19 @@ function normalize(args: NetworkArgs): NormalizedNetworkArgs {
 }
 
 /**
+ * How long deleting a security group or subnet may wait for Lambda's network
+ * interfaces: AWS releases a VPC function's interfaces only some time after the
+ * function is gone, often 20 minutes or more, and until then the group and the
+ * subnets cannot be deleted (DependencyViolation, which the provider retries
+ * until its timeout: 15-20 minutes by default).
+ */
+export const ENI_RELEASE_TIMEOUT = "45m";
+
+/** Gives the VPC's subnets (created inside awsx's component) the same patience on delete. */
+export const waitForLambdaInterfaces: pulumi.ResourceTransform = (args) =>
+  args.type === "aws:ec2/subnet:Subnet" ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts: { delete: ENI_RELEASE_TIMEOUT } }) } : undefined;
+
+/**
  * The TMS VPC: public, private (Lambda) and isolated (database) subnets on
  * three AZs, NAT egress, flow logs, an S3 gateway endpoint, the security groups
  * of the reference (Lambda → RDS/Redis only) and the data stores' subnet groups.
@@ -171,6 +184,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly dbSubnetGroupName: pulumi.Output<string>;
   public readonly cacheSubnetGroupName: pulumi.Output<string>;
   public readonly flowLogGroupName: pulumi.Output<string>;
+  /** The VPC's default group, stripped of every rule: where Lambda's network interfaces are parked before a function is deleted. */
+  public readonly defaultSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:network:Network", name, {}, opts);
@@ -182,7 +197,7 @@ export class Network extends pulumi.ComponentResource {
     this.privateSubnetIds = vpc.privateSubnetIds;
     this.databaseSubnetIds = vpc.isolatedSubnetIds;
 
-    this.lockDownDefaultSecurityGroup(name, a);
+    this.defaultSecurityGroupId = this.lockDownDefaultSecurityGroup(name, a).id;
     this.flowLogGroupName = this.createFlowLogs(name, a);
     this.createS3GatewayEndpoint(name, a);
 
@@ -229,7 +244,7 @@ export class Network extends pulumi.ComponentResource {
       },
       // A remote component receives only the providers named in its own
       // options, not those it would inherit from its parent.
-      { parent: this, providers: [this.getProvider("aws:ec2/vpc:Vpc")].filter((p) => p !== undefined) },
+      { parent: this, providers: [this.getProvider("aws:ec2/vpc:Vpc")].filter((p) => p !== undefined), transforms: [waitForLambdaInterfaces] },
     );
   }
 
@@ -328,7 +343,7 @@ export class Network extends pulumi.ComponentResource {
    * Lambda group and from no CIDR at all.
    */
   private createSecurityGroups(name: string, a: NormalizedNetworkArgs) {
-    const group = (tier: string, description: string) =>
+    const group = (tier: string, description: string, options: pulumi.CustomResourceOptions = {}) =>
       new aws.ec2.SecurityGroup(
         `${name}-${tier}`,
         {
@@ -338,9 +353,9 @@ export class Network extends pulumi.ComponentResource {
           revokeRulesOnDelete: true,
           tags: { Name: `${a.namePrefix}-${tier}-sg` },
         },
-        { parent: this },
+        { parent: this, ...options },
       );
-    const lambda = group("lambda", "TMS Lambdas: outbound only");
+    const lambda = group("lambda", "TMS Lambdas: outbound only", { customTimeouts: { delete: ENI_RELEASE_TIMEOUT } });
     const rds = group("rds", "TMS PostgreSQL: 5432 from the Lambda group only");
     const redis = group("redis", "TMS Redis: 6379 from the Lambda group only");
 

@@ -47,6 +47,8 @@ export interface ResourceOptions {
   protect: boolean;
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
+  /** The custom delete timeout (e.g. "45m"), if any. */
+  deleteTimeout?: string;
 }
 
 export interface ProgramRun {
@@ -205,6 +207,7 @@ class RecordingMonitor extends MockMonitor {
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete()),
       deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+      ...(req.getCustomtimeouts()?.getDelete() && { deleteTimeout: req.getCustomtimeouts()!.getDelete() }),
     };
     if (type === ROOT_STACK_TYPE) this.stackUrn = urn;
     if (this.recorded.some((r) => r.urn === urn)) this.duplicateUrns.push(urn);

@@ -140,6 +140,27 @@ for (const [label, stack, config] of [
       });
     }
 
+    it("declares the log bucket statements CloudWatch Logs' delivery would otherwise append (so a refresh finds no drift)", () => {
+      const logsBucket = run.find(T.bucket, "edge-logs");
+      const name = String(logsBucket.inputs.bucket);
+      const statements = policyJson(run.byType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.propertyDependencies.bucket?.includes(logsBucket.urn))!.inputs.policy).Statement;
+      // What the service writes into the bucket policy, from "Logs sent to Amazon S3" (CloudWatch Logs user guide).
+      const account = "123456789012";
+      const from = { StringEquals: { "aws:SourceAccount": [account] }, ArnLike: { "aws:SourceArn": [`arn:aws:logs:us-east-1:${account}:*`] } };
+      const wouldAppend = [
+        {
+          Sid: "AWSLogDeliveryWrite",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `arn:aws:s3:::${name}/AWSLogs/${account}/*`,
+          Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": [account] }, ArnLike: from.ArnLike },
+        },
+        { Sid: "AWSLogDeliveryAclCheck", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: `arn:aws:s3:::${name}`, Condition: from },
+      ];
+      for (const statement of wouldAppend) assert.ok(statements.some((s) => JSON.stringify(s) === JSON.stringify(statement)), `missing ${statement.Sid}`);
+    });
+
     it("writes standard access logs to a log bucket with a lifecycle, through a us-east-1 delivery", () => {
       const source = run.find(T.logSource);
       assert.equal(run.providerOf(source)?.inputs.region, "us-east-1");

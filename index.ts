@@ -76,7 +76,7 @@ const api = new ApiTier(
   "api",
   {
     namePrefix,
-    network: { privateSubnetIds: network.privateSubnetIds, lambdaSecurityGroupId: network.lambdaSecurityGroupId, parkingSecurityGroupId: network.defaultSecurityGroupId },
+    network: { privateSubnetIds: network.privateSubnetIds, lambdaSecurityGroupId: network.lambdaSecurityGroupId },
     database: { host: database.endpoint, port: database.port, name: database.databaseName, secretArn: database.masterSecretArn, kmsKeyArn: database.kmsKeyArn },
     redis: database.redis && { host: database.redis.primaryEndpoint, port: database.redis.port, authSecretArn: database.redis.authTokenSecretArn, kmsKeyArn: database.kmsKeyArn },
     documents: { bucketName: documents.bucketName, bucketArn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn },

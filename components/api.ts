@@ -29,13 +29,7 @@ export interface FunctionSettings {
 export interface ApiTierArgs {
   /** Prefix of every physical name. @example "tms-prod" */
   namePrefix: string;
-  /**
-   * Where the functions run. `parkingSecurityGroupId` (a group with no rules,
-   * such as the VPC's locked-down default) takes over the functions' network
-   * interfaces just before a function is deleted, so the Lambda group is free
-   * to go at once.
-   */
-  network: { privateSubnetIds: pulumi.Input<string[]>; lambdaSecurityGroupId: pulumi.Input<string>; parkingSecurityGroupId: pulumi.Input<string> };
+  network: { privateSubnetIds: pulumi.Input<string[]>; lambdaSecurityGroupId: pulumi.Input<string> };
   database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   /** Omit to run without a cache. */
   redis?: { host: pulumi.Input<string>; port: pulumi.Input<number>; authSecretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
@@ -340,9 +334,6 @@ export class ApiTier extends pulumi.ComponentResource {
         memorySize: a.memoryMb(fn),
         timeout: TIMEOUT_SECONDS[fn],
         vpcConfig: { subnetIds: a.network.privateSubnetIds, securityGroupIds: [a.network.lambdaSecurityGroupId] },
-        // On delete, move the interfaces to the parking group first: the Lambda group is then free at once.
-        replaceSecurityGroupsOnDestroy: true,
-        replacementSecurityGroupIds: [a.network.parkingSecurityGroupId],
         environment: { variables: this.environment(fn, a, secrets) },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
         tracingConfig: { mode: "Active" },

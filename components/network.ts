@@ -156,17 +156,13 @@ function normalize(args: NetworkArgs): NormalizedNetworkArgs {
 }
 
 /**
- * How long deleting a security group or subnet may wait for Lambda's network
+ * How long deleting the Lambda security group may wait for Lambda's network
  * interfaces: AWS releases a VPC function's interfaces only some time after the
- * function is gone, often 20 minutes or more, and until then the group and the
- * subnets cannot be deleted (DependencyViolation, which the provider retries
- * until its timeout: 15-20 minutes by default).
+ * function is gone, often 20 minutes or more, and until then the group cannot
+ * be deleted (DependencyViolation, which the provider retries until its
+ * timeout: 15 minutes by default).
  */
 export const ENI_RELEASE_TIMEOUT = "45m";
-
-/** Gives the VPC's subnets (created inside awsx's component) the same patience on delete. */
-export const waitForLambdaInterfaces: pulumi.ResourceTransform = (args) =>
-  args.type === "aws:ec2/subnet:Subnet" ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { customTimeouts: { delete: ENI_RELEASE_TIMEOUT } }) } : undefined;
 
 /**
  * The TMS VPC: public, private (Lambda) and isolated (database) subnets on
@@ -184,8 +180,6 @@ export class Network extends pulumi.ComponentResource {
   public readonly dbSubnetGroupName: pulumi.Output<string>;
   public readonly cacheSubnetGroupName: pulumi.Output<string>;
   public readonly flowLogGroupName: pulumi.Output<string>;
-  /** The VPC's default group, stripped of every rule: where Lambda's network interfaces are parked before a function is deleted. */
-  public readonly defaultSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:network:Network", name, {}, opts);
@@ -197,11 +191,12 @@ export class Network extends pulumi.ComponentResource {
     this.privateSubnetIds = vpc.privateSubnetIds;
     this.databaseSubnetIds = vpc.isolatedSubnetIds;
 
-    this.defaultSecurityGroupId = this.lockDownDefaultSecurityGroup(name, a).id;
+    this.lockDownDefaultSecurityGroup(name, a);
     this.flowLogGroupName = this.createFlowLogs(name, a);
     this.createS3GatewayEndpoint(name, a);
 
-    const groups = this.createSecurityGroups(name, a);
+    // The Lambda group goes before the subnets on destroy: by the time it is gone, so are the interfaces the subnets wait for.
+    const groups = this.createSecurityGroups(name, a, vpc.subnets.apply((subnets) => subnets ?? []));
     this.lambdaSecurityGroupId = groups.lambda.id;
     this.rdsSecurityGroupId = groups.rds.id;
     this.redisSecurityGroupId = groups.redis.id;
@@ -244,7 +239,7 @@ export class Network extends pulumi.ComponentResource {
       },
       // A remote component receives only the providers named in its own
       // options, not those it would inherit from its parent.
-      { parent: this, providers: [this.getProvider("aws:ec2/vpc:Vpc")].filter((p) => p !== undefined), transforms: [waitForLambdaInterfaces] },
+      { parent: this, providers: [this.getProvider("aws:ec2/vpc:Vpc")].filter((p) => p !== undefined) },
     );
   }
 
@@ -342,7 +337,7 @@ export class Network extends pulumi.ComponentResource {
    * ports to their groups only. The data groups take their port from the
    * Lambda group and from no CIDR at all.
    */
-  private createSecurityGroups(name: string, a: NormalizedNetworkArgs) {
+  private createSecurityGroups(name: string, a: NormalizedNetworkArgs, subnets: pulumi.Input<pulumi.Resource[]>) {
     const group = (tier: string, description: string, options: pulumi.CustomResourceOptions = {}) =>
       new aws.ec2.SecurityGroup(
         `${name}-${tier}`,
@@ -355,7 +350,7 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this, ...options },
       );
-    const lambda = group("lambda", "TMS Lambdas: outbound only", { customTimeouts: { delete: ENI_RELEASE_TIMEOUT } });
+    const lambda = group("lambda", "TMS Lambdas: outbound only", { customTimeouts: { delete: ENI_RELEASE_TIMEOUT }, dependsOn: subnets });
     const rds = group("rds", "TMS PostgreSQL: 5432 from the Lambda group only");
     const redis = group("redis", "TMS Redis: 6379 from the Lambda group only");
 

@@ -362,7 +362,7 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
         program: () =>
           new ApiTier("api", {
             namePrefix: "tms-dev",
-            network: { privateSubnetIds: [], lambdaSecurityGroupId: "sg", parkingSecurityGroupId: "sg-default" },
+            network: { privateSubnetIds: [], lambdaSecurityGroupId: "sg" },
             database: { host: "h", port: 5432, name: "tms", secretArn: "s", kmsKeyArn: "k" },
             documents: { bucketName: "b", bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k" },
             auth: { issuerUrl: "https://issuer", clientId: "c" },

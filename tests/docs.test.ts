@@ -109,3 +109,24 @@ describe("documentation matches the code", () => {
     assert.ok(!known("tms:functions.memoryMb.billing"));
   });
 });
+
+describe("README dependencies", () => {
+  it("says why each package in package.json is there", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    const section = readme.slice(readme.indexOf("## Dependencies"), readme.indexOf("## Configuration reference"));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    const named = new Set<string>();
+    for (const cell of section.matchAll(/^\| ([^|]+) \|/gm)) {
+      let scope = "";
+      for (const [, name] of cell[1].matchAll(/`([^`]+)`/g)) {
+        // "`@aws-sdk/client-account`, `-lambda`" abbreviates the shared prefix.
+        const full = name.startsWith("-") ? `${scope}${name}` : name;
+        if (!name.startsWith("-")) scope = name.replace(/-[^-/]+$/, "");
+        named.add(full);
+      }
+    }
+    const covered = (dep: string) => named.has(dep) || (dep.startsWith("@types/") && named.has("@types/*"));
+    const missing = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter((dep) => !covered(dep));
+    assert.deepEqual(missing, []);
+  });
+});

@@ -14,14 +14,14 @@ for (const stack of ["dev", "prod"]) {
       for (const resource of aws) assert.ok(run.providerOf(resource), `${resource.name} falls back to the default provider`);
     });
 
-    it("keeps everything in ap-south-1 except the documents replica (in India) and CloudFront's us-east-1 parts", async () => {
+    it("keeps everything in ap-south-1 except the disaster-recovery copies (in India) and CloudFront's us-east-1 parts", async () => {
       const run = await runStack(stack);
       // CloudFront's WAF, certificate and log delivery must live in us-east-1; they hold no data.
       const usEast1Types = ["aws:wafv2/webAcl:WebAcl", "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation"];
       for (const resource of run.resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
         const region = run.providerOf(resource)!.inputs.region;
-        // The replica bucket, its companions and its key; the replication role is global IAM, created at home.
-        if (/^documents-replica(-key)?$/.test(resource.name)) assert.equal(region, "ap-south-2", resource.name);
+        // The replica bucket, its companions and its key, the replicated backups and the DR keys; the replication role is global IAM, created at home.
+        if (/^documents-replica(-key)?$|^database-backups-ap-south-2$|-dr-key$/.test(resource.name)) assert.equal(region, "ap-south-2", resource.name);
         else if (usEast1Types.includes(resource.type) || resource.type.startsWith("aws:cloudwatch/logDelivery")) assert.equal(region, "us-east-1", resource.name);
         else assert.equal(region, "ap-south-1", resource.name);
       }

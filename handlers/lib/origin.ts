@@ -6,7 +6,7 @@
  *
  * The secret holds two values, `{"a": "...", "b": "..."}`; CloudFront sends one
  * and either is accepted, so one can be replaced while the other is in use
- * (docs/operations.md, "Rotate the origin secret"). A value that matches
+ * (docs/operations.md, "Rotating the origin secret"). A value that matches
  * neither makes the container read the secret again, at most every
  * REREAD_AFTER_MS, so a rotated value is picked up without a restart.
  */

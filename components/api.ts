@@ -2,13 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bundleFunction } from "../handlers/bundle";
-import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../handlers/functions";
+import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../rules/functions";
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ORIGIN_HEADER } from "../handlers/lib/origin";
 import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
 import { ROUTES, Route, routeKey, routePathPattern } from "../handlers/routes";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
+import { ArgProblem } from "../rules/problems";
+import { InvalidArgsError, PolicyStatement, awsContext, createKey, policyDocument, serviceTrustPolicy } from "./common";
 
 /** The newest Node.js LTS the AWS provider offers for Lambda. */
 export const LAMBDA_RUNTIME = "nodejs24.x";
@@ -108,7 +110,7 @@ function normalize(args: ApiTierArgs) {
     if (mb < 512 || mb > 1024) problems.push({ path: ["functions", "memoryMb", fn], message: `expected 512-1024 MB (the reference's range), got ${mb}` });
   }
   if (!(args.throttling.rateLimit > 0 && args.throttling.burstLimit > 0)) problems.push({ path: ["throttling"], message: "expected both limits above zero" });
-  const logRetentionDays = args.logRetentionDays ?? 30;
+  const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) problems.push({ path: ["logRetentionDays"], message: "expected a retention CloudWatch Logs accepts" });
   if (problems.length > 0) throw new InvalidArgsError("tms:api:ApiTier", problems);
   return {

@@ -4,28 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Retention periods CloudWatch Logs accepts (days). Anything else fails at deploy time. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-/** `["subnets", 1, "cidr"]` → `subnets[1].cidr`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
-    "",
-  );
-}
-
-/**
- * A problem found while normalizing a component's args, located by a path into
- * those args. `message` reads as what was expected ("expected ...").
- */
-export interface ArgProblem {
-  path: (string | number)[];
-  message: string;
-}
+import { ArgProblem, formatPath } from "../rules/problems";
 
 /**
  * Thrown by a component's normalize step. A `RunError` makes Pulumi print the

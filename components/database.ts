@@ -1,53 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgProblem, InvalidArgsError, LOG_RETENTION_DAYS, awsContext, createKey, serviceTrustPolicy } from "./common";
-
-/**
- * Memory of the Graviton classes the platform supports (GiB). RDS derives
- * PostgreSQL's default max_connections from it: LEAST(memory / 9531392, 5000).
- */
-export const DB_INSTANCE_MEMORY_GIB: Record<string, number> = {
-  "db.t4g.micro": 1,
-  "db.t4g.small": 2,
-  "db.t4g.medium": 4,
-  "db.t4g.large": 8,
-  "db.t4g.xlarge": 16,
-  "db.m6g.large": 8,
-  "db.m6g.xlarge": 16,
-  "db.m6g.2xlarge": 32,
-  "db.m7g.large": 8,
-  "db.m7g.xlarge": 16,
-  "db.m7g.2xlarge": 32,
-  "db.r6g.large": 16,
-  "db.r6g.xlarge": 32,
-  "db.r6g.2xlarge": 64,
-  "db.r7g.large": 16,
-  "db.r7g.xlarge": 32,
-  "db.r7g.2xlarge": 64,
-};
-
-/** RDS PostgreSQL's default max_connections for a class, or undefined for a class not in the table. */
-export function defaultMaxConnections(instanceClass: string): number | undefined {
-  const gib = DB_INSTANCE_MEMORY_GIB[instanceClass];
-  return gib === undefined ? undefined : Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
-}
-
-export interface ConnectionBudget {
-  /** Reserved concurrency of each function that opens database connections. */
-  reservedConcurrency: number[];
-  /** Connections each Lambda container's pool may open. */
-  poolSize: number;
-  /** Connections kept free for RDS itself, migrations, replicas and people. */
-  headroom: number;
-  maxConnections: number;
-}
-
-/** How many connections the functions may open at most, and whether that fits. */
-export function connectionDemand(budget: ConnectionBudget): { demand: number; fits: boolean } {
-  const demand = budget.reservedConcurrency.reduce((sum, n) => sum + n, 0) * budget.poolSize + budget.headroom;
-  return { demand, fits: demand <= budget.maxConnections };
-}
+import { DB_DEFAULTS, postgresProblems } from "../rules/database";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
+import { InvalidArgsError, awsContext, createKey, serviceTrustPolicy } from "./common";
 
 export interface PostgresArgs {
   /**
@@ -175,57 +131,12 @@ type Normalized = Omit<DatabaseArgs, "postgres" | "redis"> & {
   protect: boolean;
 };
 
-/** `hh:mm-hh:mm` and `ddd:hh:mm-ddd:hh:mm` as minutes of the week (daily windows: every day). */
-function windowMinutes(window: string, daily: boolean): [number, number][] | undefined {
-  const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-  const m = daily ? /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(window) : /^(\w{3}):(\d\d):(\d\d)-(\w{3}):(\d\d):(\d\d)$/.exec(window);
-  if (!m) return undefined;
-  const at = (day: number, h: string, min: string) => day * 1440 + Number(h) * 60 + Number(min);
-  if (daily) {
-    return days.map((_, d) => {
-      const start = at(d, m[1], m[2]);
-      const end = at(d, m[3], m[4]);
-      return [start, end > start ? end : end + 1440];
-    });
-  }
-  const [d1, d2] = [days.indexOf(m[1]), days.indexOf(m[4])];
-  if (d1 < 0 || d2 < 0) return undefined;
-  const start = at(d1, m[2], m[3]);
-  const end = at(d2, m[5], m[6]);
-  return [[start, end > start ? end : end + 7 * 1440]];
-}
-
-function overlaps(a: [number, number][], b: [number, number][]): boolean {
-  const week = 7 * 1440;
-  return a.some(([s1, e1]) => b.some(([s2, e2]) => [-week, 0, week].some((shift) => s1 < e2 + shift && s2 + shift < e1)));
-}
-
-/** Problems with the database args, by path; shared with the config layer. */
-export function databaseArgsProblems(args: Pick<DatabaseArgs, "postgres" | "redis">): ArgProblem[] {
-  const problems: ArgProblem[] = [];
-  const pg = args.postgres;
-  if (DB_INSTANCE_MEMORY_GIB[pg.instanceClass] === undefined) {
-    problems.push({ path: ["postgres", "instanceClass"], message: `expected a Graviton class the platform supports: ${Object.keys(DB_INSTANCE_MEMORY_GIB).join(", ")}` });
-  }
-  if (pg.maxAllocatedStorageGb !== undefined && pg.maxAllocatedStorageGb < (pg.allocatedStorageGb ?? 20)) {
-    problems.push({ path: ["postgres", "maxAllocatedStorageGb"], message: "expected at least allocatedStorageGb (it is the autoscaling ceiling)" });
-  }
-  if ((pg.readReplicas ?? 0) > 0 && (pg.backupRetentionDays ?? 7) === 0) {
-    problems.push({ path: ["postgres", "backupRetentionDays"], message: "expected at least 1: read replicas need automated backups on the source" });
-  }
-  const backup = windowMinutes(pg.backupWindow ?? "20:30-21:30", true);
-  const maintenance = windowMinutes(pg.maintenanceWindow ?? "sun:22:00-sun:23:00", false);
-  if (!backup) problems.push({ path: ["postgres", "backupWindow"], message: 'expected "hh:mm-hh:mm" (UTC)' });
-  if (!maintenance) problems.push({ path: ["postgres", "maintenanceWindow"], message: 'expected "ddd:hh:mm-ddd:hh:mm" (UTC)' });
-  if (backup && maintenance && overlaps(backup, maintenance)) {
-    problems.push({ path: ["postgres", "maintenanceWindow"], message: "expected a window that does not overlap the backup window" });
-  }
-  return problems;
-}
+/** The keys whose value is not undefined, so defaults fill in the rest. */
+const definedOnly = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 function normalize(args: DatabaseArgs): Normalized {
-  const problems = databaseArgsProblems(args);
-  const logRetentionDays = args.logRetentionDays ?? 30;
+  const problems = postgresProblems(args.postgres).map((p) => ({ ...p, path: ["postgres", ...p.path] }));
+  const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     problems.push({ path: ["logRetentionDays"], message: `expected a retention CloudWatch Logs accepts, got ${logRetentionDays}` });
   }
@@ -233,21 +144,7 @@ function normalize(args: DatabaseArgs): Normalized {
   const pg = args.postgres;
   return {
     ...args,
-    postgres: {
-      instanceClass: pg.instanceClass,
-      allocatedStorageGb: pg.allocatedStorageGb ?? 20,
-      maxAllocatedStorageGb: pg.maxAllocatedStorageGb,
-      multiAz: pg.multiAz ?? false,
-      backupRetentionDays: pg.backupRetentionDays ?? 7,
-      deletionProtection: pg.deletionProtection ?? false,
-      finalSnapshot: pg.finalSnapshot ?? true,
-      readReplicas: pg.readReplicas ?? 0,
-      slowStatementMs: pg.slowStatementMs ?? 500,
-      maxConnections: pg.maxConnections,
-      restoreFromSnapshot: pg.restoreFromSnapshot,
-      backupWindow: pg.backupWindow ?? "20:30-21:30",
-      maintenanceWindow: pg.maintenanceWindow ?? "sun:22:00-sun:23:00",
-    },
+    postgres: { ...DB_DEFAULTS, ...definedOnly(pg), instanceClass: pg.instanceClass },
     redis: args.redis && { nodeType: args.redis.nodeType, nodes: args.redis.nodes ?? 1, snapshotRetentionDays: args.redis.snapshotRetentionDays ?? 0 },
     logRetentionDays,
     protect: args.protect ?? false,

@@ -1,29 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblem, InvalidArgsError, PolicyStatement, awsContext, createKey, keyPolicy, policyDocument, serviceTrustPolicy } from "./common";
+import { ARCHIVE_STORAGE_CLASS, DOCUMENT_LIFECYCLE_DEFAULTS, REPLICA_STORAGE_CLASS, lifecycleProblems } from "../rules/storage";
+import { InvalidArgsError, PolicyStatement, awsContext, createKey, keyPolicy, policyDocument, serviceTrustPolicy } from "./common";
 import { createSecureBucket } from "./secure-bucket";
-
-/** The reference's lifecycle ("S3 Lifecycle Rules"). */
-export const DOCUMENT_LIFECYCLE_DEFAULTS = {
-  intelligentTieringAfterDays: 0,
-  glacierAfterDays: 90,
-  noncurrentVersionExpirationDays: 30,
-  abortIncompleteUploadAfterDays: 7,
-  /** The replica keeps old versions longer than the primary: it is where a version lost there is found. */
-  replicaNoncurrentVersionExpirationDays: 90,
-};
-
-/**
- * "Glacier after 90 days" in the class that still serves a GET at once:
- * Glacier Flexible Retrieval needs a restore first, so every presigned link to
- * an older proof of delivery would fail with 403 InvalidObjectState.
- */
-export const ARCHIVE_STORAGE_CLASS = "GLACIER_IR";
-/**
- * Replicas land in Standard-IA: read only in a disaster, so infrequent-access
- * pricing fits, and its 30-day minimum is shorter than the replica's version retention.
- */
-export const REPLICA_STORAGE_CLASS = "STANDARD_IA";
 
 export interface DocumentStoreArgs {
   /** Prefix of every physical name. @example "tms-prod" */
@@ -64,22 +43,6 @@ export interface DocumentStoreArgs {
 
 type Normalized = DocumentStoreArgs & { lifecycle: typeof DOCUMENT_LIFECYCLE_DEFAULTS; protect: boolean };
 
-export function documentStoreArgsProblems(args: Pick<DocumentStoreArgs, "lifecycle">, homeRegion?: string, replicaRegion?: string): ArgProblem[] {
-  const problems: ArgProblem[] = [];
-  const l = { ...DOCUMENT_LIFECYCLE_DEFAULTS, ...args.lifecycle };
-  if (l.glacierAfterDays <= l.intelligentTieringAfterDays) {
-    problems.push({ path: ["lifecycle", "glacierAfterDays"], message: `expected more than intelligentTieringAfterDays (${l.intelligentTieringAfterDays})` });
-  }
-  if (l.noncurrentVersionExpirationDays < 1) problems.push({ path: ["lifecycle", "noncurrentVersionExpirationDays"], message: "expected at least 1" });
-  if (l.replicaNoncurrentVersionExpirationDays < l.noncurrentVersionExpirationDays) {
-    problems.push({ path: ["lifecycle", "replicaNoncurrentVersionExpirationDays"], message: `expected at least noncurrentVersionExpirationDays (${l.noncurrentVersionExpirationDays}): the replica is where lost versions are found` });
-  }
-  if (replicaRegion !== undefined && replicaRegion === homeRegion) {
-    problems.push({ path: ["replica", "region"], message: `expected a region other than the bucket's own (${homeRegion})` });
-  }
-  return problems;
-}
-
 /**
  * The documents bucket of the reference's upload flow: private, versioned,
  * SSE-KMS with its own key, TLS only, lifecycle to Intelligent-Tiering and
@@ -96,7 +59,8 @@ export class DocumentStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: DocumentStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:storage:DocumentStore", name, {}, opts);
-    const problems = documentStoreArgsProblems(args, undefined, args.replica?.region);
+    // The replica's region is checked where the home region is known (the stack config): here it is an Output.
+    const problems = lifecycleProblems(args.lifecycle).map((p) => ({ ...p, path: ["lifecycle", ...p.path] }));
     if (problems.length > 0) throw new InvalidArgsError("tms:storage:DocumentStore", problems);
     const a: Normalized = { ...args, lifecycle: { ...DOCUMENT_LIFECYCLE_DEFAULTS, ...args.lifecycle }, protect: args.protect ?? false };
     this.namePrefix = a.namePrefix;

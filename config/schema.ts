@@ -6,13 +6,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
-import { LOG_RETENTION_DAYS, formatPath } from "../components/common";
-import { connectionDemand, databaseArgsProblems, defaultMaxConnections } from "../components/database";
-import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";
-import { documentStoreArgsProblems } from "../components/storage";
-import { FUNCTIONS, FUNCTION_NAMES, FunctionName, reservedConcurrencyOf } from "../handlers/functions";
+import { connectionDemand, defaultMaxConnections, postgresProblems } from "../rules/database";
+import { FUNCTIONS, FUNCTION_NAMES, FunctionName, reservedConcurrencyOf } from "../rules/functions";
+import { LOG_RETENTION_DAYS } from "../rules/logs";
+import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
+import { formatPath } from "../rules/problems";
+import { replicaRegionProblems } from "../rules/storage";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -196,10 +196,9 @@ const stackConfigSchema = z
       for (const p of problems) problem(ctx, [key, ...p.path], p.message, valueAt(input, p.path).value);
     };
     const postgres = config["tms:database"];
-    at("tms:database", databaseArgsProblems({ postgres }).map((p) => ({ ...p, path: p.path.slice(1) })), postgres);
+    at("tms:database", postgresProblems(postgres), postgres);
     const documents = config["tms:documents"];
-    const replicaProblems = documentStoreArgsProblems({}, config["aws:region"], documents.replicaRegion).filter((p) => p.path[0] === "replica");
-    at("tms:documents", replicaProblems.map((p) => ({ ...p, path: ["replicaRegion"] })), documents);
+    at("tms:documents", replicaRegionProblems(documents.replicaRegion, config["aws:region"]), documents);
     budgetProblem(config["tms:functions"], postgres, ctx);
     const providerUrl = config["tms:maps"].providerUrl;
     if (providerUrl && !config["tms:mapsApiKey"]) {
@@ -266,7 +265,14 @@ export interface StackConfig {
   edge: z.output<typeof edgeSchema>;
 }
 
-export class StackConfigError extends pulumi.RunError {
+/**
+ * A RunError in Pulumi's terms, without importing the SDK (validating a stack
+ * file must stay light): the CLI recognises one by this field, by design across
+ * SDK copies, and prints its message without a stack trace.
+ */
+export class StackConfigError extends Error {
+  readonly __pulumiRunError = true;
+
   constructor(
     public readonly stack: string,
     public readonly problems: string[],

@@ -9,7 +9,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { buildSync, BuildFailure, Message } from "esbuild";
-import { FunctionName } from "./functions";
+import { FunctionName } from "../rules/functions";
 import { rdsCertificates } from "./lib/rds-ca";
 import { MIGRATIONS_DIR } from "./migrate/runner";
 

@@ -3,7 +3,7 @@
  * it, and who may call it. The handlers dispatch by it; the ApiTier creates
  * exactly these routes with exactly this authorization.
  */
-import type { FunctionName } from "./functions";
+import type { FunctionName } from "../rules/functions";
 
 export const ROLES = ["admin", "dispatcher", "driver", "viewer"] as const;
 export type Role = (typeof ROLES)[number];

@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { bundleFunction } from "../handlers/bundle";
-import { FUNCTION_NAMES } from "../handlers/functions";
+import { FUNCTION_NAMES } from "../rules/functions";
 import { createCache } from "../handlers/lib/cache";
 import { createDb, Db } from "../handlers/lib/db";
 import { apiHandler } from "../handlers/lib/http";

@@ -8,7 +8,7 @@ import * as path from "path";
 import { Document, isMap, parseDocument, YAMLMap } from "yaml";
 import { decodeConfigValues } from "../config";
 import { effectiveStackConfig } from "../config/schema";
-import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../handlers/functions";
+import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../rules/functions";
 import { ROUTES } from "../handlers/routes";
 import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ApiTier, LAMBDA_RUNTIME, contractProblems } from "../components/api";
 import { bundleFunction } from "../handlers/bundle";
-import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../handlers/functions";
+import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../rules/functions";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ROUTES, routeKey } from "../handlers/routes";
 import { runProgram } from "../plan/engine";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { parse as parseYaml } from "yaml";
 import * as fs from "fs";
 import * as path from "path";
-import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../components/network";
+import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
 import { StackConfigError, parseStackConfig } from "../config";
 import { runStack } from "./harness";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { connectionDemand, defaultMaxConnections } from "../components/database";
+import { connectionDemand, defaultMaxConnections } from "../rules/database";
 import { PlanResource, StackRun, policyJson, runStack } from "./harness";
 
 const T = {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { THRESHOLDS } from "../components/observability";
-import { FUNCTION_NAMES } from "../handlers/functions";
+import { FUNCTION_NAMES } from "../rules/functions";
 import { StackRun, policyJson, runStack } from "./harness";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";

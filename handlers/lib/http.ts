@@ -5,7 +5,7 @@
  * real fault and never carries internals.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { FunctionName } from "../functions";
+import { FunctionName } from "../../rules/functions";
 import { ROUTES, Route } from "../routes";
 import { AuthContext, authContextFrom, requireRole } from "./auth";
 import { HttpError } from "./errors";

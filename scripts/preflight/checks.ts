@@ -11,7 +11,7 @@ import { GetHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { StackConfig } from "../../config/schema";
-import { FUNCTION_NAMES, reservedConcurrencyOf } from "../../handlers/functions";
+import { FUNCTION_NAMES, reservedConcurrencyOf } from "../../rules/functions";
 
 /** Lambda keeps this much of the account's concurrency unreserved, whatever is reserved. */
 export const LAMBDA_UNRESERVED_MINIMUM = 100;

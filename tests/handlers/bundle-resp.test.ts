@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BundleError, bundleFunction } from "../../handlers/bundle";
-import { FUNCTION_NAMES } from "../../handlers/functions";
+import { FUNCTION_NAMES } from "../../rules/functions";
 import { RespError, encodeCommand, parseReply, respOptionsFromUrl } from "../../handlers/lib/resp";
 
 describe("handlers: bundles", function () {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../../handlers/functions";
+import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../../rules/functions";
 import { authContextFrom } from "../../handlers/lib/auth";
 import { createCache } from "../../handlers/lib/cache";
 import { apiHandler } from "../../handlers/lib/http";

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bundleFunction } from "../handlers/bundle";
-import { FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../rules/functions";
+import { DB_POOL, POSITION_RETENTION, FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../rules/functions";
 import { TASKS } from "../handlers/jobs";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ORIGIN_HEADER } from "../handlers/lib/origin";
@@ -24,7 +24,7 @@ export interface FunctionSettings {
   provisionedConcurrency?: number;
   /** Which functions are critical (kept warm). @default ["tracking", "trips"] */
   provisionedFunctions?: FunctionName[];
-  /** PostgreSQL connections per container. @default 2 */
+  /** PostgreSQL connections per container (DB_POOL.min-max). @default DB_POOL.default (2) */
   dbPoolSize?: number;
 }
 
@@ -58,7 +58,7 @@ export interface ApiTierArgs {
   functions?: FunctionSettings;
   /** Default route throttling (both are required: unset numbers mean 0, and every call is throttled). */
   throttling: { rateLimit: number; burstLimit: number };
-  /** @default 90 */
+  /** @default POSITION_RETENTION.defaultDays (90) */
   positionRetentionDays?: number;
   /** @default 30 */
   logRetentionDays?: number;
@@ -117,11 +117,11 @@ function normalize(args: ApiTierArgs) {
     ...args,
     routes: args.routes ?? ROUTES,
     logRetentionDays,
-    positionRetentionDays: args.positionRetentionDays ?? 90,
+    positionRetentionDays: args.positionRetentionDays ?? POSITION_RETENTION.defaultDays,
     memoryMb: (fn: FunctionName) => f.memoryMb?.[fn] ?? 512,
     reservedConcurrency: f.reservedConcurrency ?? 0,
     provisioned: (fn: FunctionName) => ((f.provisionedConcurrency ?? 0) > 0 && (f.provisionedFunctions ?? ["tracking", "trips"]).includes(fn) ? f.provisionedConcurrency! : 0),
-    dbPoolSize: f.dbPoolSize ?? 2,
+    dbPoolSize: f.dbPoolSize ?? DB_POOL.default,
   };
 }
 type Normalized = ReturnType<typeof normalize>;

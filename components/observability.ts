@@ -61,19 +61,19 @@ export class Observability extends pulumi.ComponentResource {
 
     // Missing RDS or Redis data means the instance stopped reporting: keep the last state, do not call it healthy.
     const db = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: args.database.instanceIdentifier }, treatMissingData: "missing" };
-    alarm({ ...db, name: "rds-cpu", metricName: "CPUUtilization", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.rdsCpuPercent, alarmDescription: "RDS CPU above 80%" });
-    alarm({ ...db, name: "rds-free-memory", metricName: "FreeableMemory", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "LessThanThreshold", threshold: t.rdsFreeMemoryBytes, alarmDescription: "RDS freeable memory below 500 MB" });
+    alarm({ ...db, name: "rds-cpu", metricName: "CPUUtilization", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.rdsCpuPercent, alarmDescription: `RDS CPU above ${t.rdsCpuPercent}%` });
+    alarm({ ...db, name: "rds-free-memory", metricName: "FreeableMemory", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "LessThanThreshold", threshold: t.rdsFreeMemoryBytes, alarmDescription: `RDS freeable memory below ${Math.round(t.rdsFreeMemoryBytes / 1024 ** 2)} MB` });
 
     for (const [fn, functionName] of Object.entries(args.functions)) {
       // No invocations, no errors: missing data is healthy.
       const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: functionName }, period: 60, treatMissingData: "notBreaching" };
-      alarm({ ...lambda, name: `${fn}-errors`, metricName: "Errors", statistic: "Sum", evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaErrorsPerMinute, alarmDescription: `${fn}: more than 10 errors a minute` });
-      alarm({ ...lambda, name: `${fn}-duration`, metricName: "Duration", extendedStatistic: "p99", evaluationPeriods: 3, datapointsToAlarm: 2, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaDurationMs, alarmDescription: `${fn}: p99 duration above 10 s` });
+      alarm({ ...lambda, name: `${fn}-errors`, metricName: "Errors", statistic: "Sum", evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaErrorsPerMinute, alarmDescription: `${fn}: more than ${t.lambdaErrorsPerMinute} errors a minute` });
+      alarm({ ...lambda, name: `${fn}-duration`, metricName: "Duration", extendedStatistic: "p99", evaluationPeriods: 3, datapointsToAlarm: 2, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaDurationMs, alarmDescription: `${fn}: p99 duration above ${t.lambdaDurationMs / 1000} s` });
     }
 
     alarm({
       name: "api-5xx-rate",
-      alarmDescription: "API: more than 1% of requests end in a 5xx",
+      alarmDescription: `API: more than ${t.api5xxPercent}% of requests end in a 5xx`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.api5xxPercent,
       evaluationPeriods: 5,
@@ -86,13 +86,13 @@ export class Observability extends pulumi.ComponentResource {
         { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx %", returnData: true },
       ],
     });
-    alarm({ name: "api-latency", namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: { ApiId: args.api.apiId }, extendedStatistic: "p99", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.apiLatencyMs, treatMissingData: "notBreaching", alarmDescription: "API: p99 latency above 1 s" });
+    alarm({ name: "api-latency", namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: { ApiId: args.api.apiId }, extendedStatistic: "p99", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.apiLatencyMs, treatMissingData: "notBreaching", alarmDescription: `API: p99 latency above ${t.apiLatencyMs / 1000} s` });
 
     if (args.redis) {
       for (let node = 1; node <= args.redis.nodes; node++) {
         const cache = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: pulumi.interpolate`${args.redis.replicationGroupId}-${String(node).padStart(3, "0")}` }, period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "missing" };
-        alarm({ ...cache, name: `redis-${node}-cpu`, metricName: "EngineCPUUtilization", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisCpuPercent, alarmDescription: "Redis engine CPU above 80%" });
-        alarm({ ...cache, name: `redis-${node}-memory`, metricName: "DatabaseMemoryUsagePercentage", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisMemoryPercent, alarmDescription: "Redis memory above 80%" });
+        alarm({ ...cache, name: `redis-${node}-cpu`, metricName: "EngineCPUUtilization", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisCpuPercent, alarmDescription: `Redis engine CPU above ${t.redisCpuPercent}%` });
+        alarm({ ...cache, name: `redis-${node}-memory`, metricName: "DatabaseMemoryUsagePercentage", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisMemoryPercent, alarmDescription: `Redis memory above ${t.redisMemoryPercent}%` });
       }
     }
 

@@ -7,9 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as z from "zod";
-import { connectionDemand, defaultMaxConnections, postgresProblems } from "../rules/database";
-import { FUNCTIONS, FUNCTION_NAMES, FunctionName, reservedConcurrencyOf } from "../rules/functions";
-import { LOG_RETENTION_DAYS } from "../rules/logs";
+import { DB_DEFAULTS, connectionDemand, defaultMaxConnections, postgresProblems } from "../rules/database";
+import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
 import { formatPath } from "../rules/problems";
 import { replicaRegionProblems } from "../rules/storage";
@@ -65,18 +65,18 @@ const positiveInt = z.number().int().positive();
 
 const databaseSchema = z.strictObject({
   instanceClass: z.string(),
-  allocatedStorageGb: z.number().int().min(20).max(65536).default(20),
+  allocatedStorageGb: z.number().int().min(20).max(65536).default(DB_DEFAULTS.allocatedStorageGb),
   maxAllocatedStorageGb: z.number().int().max(65536).optional(),
   multiAz: z.boolean(),
   backupRetentionDays: z.number().int().min(0).max(35),
   deletionProtection: z.boolean(),
-  finalSnapshot: z.boolean().default(true),
-  readReplicas: z.number().int().min(0).max(5).default(0),
-  slowStatementMs: positiveInt.default(500),
+  finalSnapshot: z.boolean().default(DB_DEFAULTS.finalSnapshot),
+  readReplicas: z.number().int().min(0).max(5).default(DB_DEFAULTS.readReplicas),
+  slowStatementMs: positiveInt.default(DB_DEFAULTS.slowStatementMs),
   maxConnections: z.number().int().min(20).max(5000).optional(),
   restoreFromSnapshot: z.string().regex(/^[A-Za-z][A-Za-z0-9:-]{0,254}$/, { message: "expected an RDS snapshot identifier or ARN" }).optional(),
-  backupWindow: z.string().optional(),
-  maintenanceWindow: z.string().optional(),
+  backupWindow: z.string().default(DB_DEFAULTS.backupWindow),
+  maintenanceWindow: z.string().default(DB_DEFAULTS.maintenanceWindow),
 });
 
 const cacheSchema = z.discriminatedUnion("enabled", [
@@ -105,7 +105,7 @@ const functionsSchema = z.strictObject({
   provisionedConcurrency: z.number().int().min(0).max(100).default(0),
   provisionedFunctions: z.array(functionName).default(["tracking", "trips"]),
   memoryMb: z.partialRecord(functionName, z.number().int().min(512).max(1024)).default({}),
-  dbPoolSize: z.number().int().min(1).max(2).default(2),
+  dbPoolSize: z.number().int().min(DB_POOL.min).max(DB_POOL.max).default(DB_POOL.default),
   connectionHeadroom: z.number().int().min(0).default(20),
 });
 
@@ -176,9 +176,10 @@ const stackConfigSchema = z
       .int()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `expected a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-      }),
+      })
+      .default(DEFAULT_LOG_RETENTION_DAYS),
     "tms:network": networkSchema,
-    "tms:protectStatefulResources": z.boolean(),
+    "tms:protectStatefulResources": z.boolean().default(false),
     "tms:database": databaseSchema,
     "tms:cache": cacheSchema,
     "tms:documents": documentsSchema.default({ corsOrigins: [], accessAudit: false }),
@@ -187,7 +188,7 @@ const stackConfigSchema = z
     "tms:api": apiSchema.default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
     "tms:maps": mapsSchema.default({}),
     "tms:mapsApiKey": z.string().min(8).optional(),
-    "tms:positionRetentionDays": z.number().int().min(1).max(3650).default(90),
+    "tms:positionRetentionDays": z.number().int().min(POSITION_RETENTION.min).max(POSITION_RETENTION.max).default(POSITION_RETENTION.defaultDays),
     "tms:observability": z.strictObject({ alarmEmail: z.email().optional() }).default({}),
     "tms:edge": edgeSchema,
   })
@@ -391,25 +392,25 @@ function expectation(issue: z.core.$ZodIssue): string {
   }
 }
 
-/**
- * Every config key path the schema accepts (`tms:database.instanceClass`,
- * `tms:functions.memoryMb.trips`, ...), for checking documentation against it.
- */
-export function configKeyPaths(): Set<string> {
-  const paths = new Set<string>();
-  const walk = (schema: z.ZodType, at: string) => {
-    paths.add(at);
+/** Visits every key path the schema accepts, with the default it gives that path, if any. */
+function walkConfigSchema(visit: (path: string, defaultValue: unknown) => void): void {
+  const walk = (schema: z.ZodType, at: string, defaultValue?: unknown) => {
     const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+    // The outermost default of a key is the one that applies.
+    const ownDefault = defaultValue ?? (def.type === "default" ? def.defaultValue : undefined);
+    if (def.type !== "default" && def.type !== "optional" && def.type !== "nullable" && def.type !== "pipe") visit(at, ownDefault);
     switch (def.type) {
       case "default":
       case "optional":
       case "nullable":
-        return walk(def.innerType, at);
+        return walk(def.innerType, at, ownDefault);
+      case "pipe":
+        return walk(def.in, at, ownDefault);
       case "object":
-        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(value, `${at}.${key}`);
+        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(value, `${at}.${key}`, (ownDefault as Record<string, unknown> | undefined)?.[key]);
         return;
       case "union":
-        for (const option of def.options as z.ZodType[]) walk(option, at);
+        for (const option of def.options as z.ZodType[]) walk(option, at, ownDefault);
         return;
       case "record":
         for (const key of (def.keyType as z.ZodEnum)?.options ?? []) walk(def.valueType, `${at}.${String(key)}`);
@@ -417,5 +418,21 @@ export function configKeyPaths(): Set<string> {
     }
   };
   for (const [key, value] of Object.entries(stackConfigSchema.shape)) walk(value as z.ZodType, key);
+}
+
+/**
+ * Every config key path the schema accepts (`tms:database.instanceClass`,
+ * `tms:functions.memoryMb.trips`, ...), for checking documentation against it.
+ */
+export function configKeyPaths(): Set<string> {
+  const paths = new Set<string>();
+  walkConfigSchema((path) => paths.add(path));
   return paths;
+}
+
+/** The default of every key path that has one: the one home the docs are checked against. */
+export function configDefaults(): Map<string, unknown> {
+  const defaults = new Map<string, unknown>();
+  walkConfigSchema((path, value) => value !== undefined && !defaults.has(path) && defaults.set(path, value));
+  return defaults;
 }

@@ -39,6 +39,12 @@ export function reservedConcurrencyOf(fn: FunctionName, configured: number): num
   return FUNCTIONS[fn].singleton ? 1 : configured;
 }
 
+/** PostgreSQL connections each container's pool may open: the stack's dbPoolSize, the ApiTier and the handlers all read this. */
+export const DB_POOL = { default: 2, min: 1, max: 2 } as const;
+
+/** Days positions are kept before the purge job deletes them. */
+export const POSITION_RETENTION = { defaultDays: 90, min: 1, max: 3650 } as const;
+
 export interface EnvVar {
   name: string;
   description: string;
@@ -51,7 +57,7 @@ const DATABASE_ENV: EnvVar[] = [
   { name: "DB_PORT", description: "PostgreSQL port (default 5432)", required: false },
   { name: "DB_NAME", description: "database name", required: true },
   { name: "DB_SECRET_ARN", description: "Secrets Manager ARN of the RDS-managed master credentials ({username, password})", required: true },
-  { name: "DB_POOL_MAX", description: "connections per container (default 2; the stack's dbPoolSize)", required: false },
+  { name: "DB_POOL_MAX", description: `connections per container (${DB_POOL.min}-${DB_POOL.max}, default ${DB_POOL.default}; the stack's dbPoolSize)`, required: false },
   { name: "DB_SSL", description: '"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)', required: false },
 ];
 const REDIS_ENV: EnvVar[] = [
@@ -77,7 +83,7 @@ const COMMON_ENV: EnvVar[] = [
 const API_ENV: EnvVar[] = [
   { name: "ORIGIN_VERIFY_SECRET_ARN", description: "Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront", required: false },
 ];
-const JOBS_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: "positions older than this are purged (default 90)", required: false }];
+const JOBS_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`, required: false }];
 
 /** Every environment variable `fn` reads. */
 export function environmentOf(fn: FunctionName): EnvVar[] {

@@ -1,5 +1,6 @@
 /** The network's defaults (the reference's address plan) and the checks of an address plan. */
 import { contains, overlaps, parseCidr } from "./cidr";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./logs";
 import { ArgProblem, formatPath } from "./problems";
 
 export type NatGatewayMode = "OnePerAz" | "Single";
@@ -13,7 +14,7 @@ export const NETWORK_DEFAULTS = {
   privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
   databaseSubnetCidrs: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
   natGateways: "OnePerAz" as NatGatewayMode,
-  flowLogs: { retentionInDays: 30, trafficType: "ALL" as FlowLogTrafficType },
+  flowLogs: { retentionInDays: DEFAULT_LOG_RETENTION_DAYS, trafficType: "ALL" as FlowLogTrafficType },
 };
 
 /** The part of the args that fixes the address plan; validated before anything is created. */

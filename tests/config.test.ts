@@ -11,7 +11,7 @@ const stackFile = (stack: string) => parseYaml(fs.readFileSync(path.join(root, `
 
 /** A valid raw config for `dev`, as the runtime would hand it over (values decoded). */
 function devConfig(patch: Record<string, unknown> = {}): Record<string, unknown> {
-  const base: Record<string, unknown> = { "tms:logRetentionDays": 30, ...stackFile("dev") };
+  const base: Record<string, unknown> = { ...stackFile("dev") };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) delete base[key];
     else base[key] = value;
@@ -37,7 +37,7 @@ const network = (patch: Record<string, unknown>) => ({ "tms:network": { natGatew
 describe("stack config validation", () => {
   it("accepts both stack files and fills the reference defaults", () => {
     for (const stack of ["dev", "prod"]) {
-      const config = parseStackConfig({ "tms:logRetentionDays": 30, ...stackFile(stack) }, stack);
+      const config = parseStackConfig({ ...stackFile(stack) }, stack);
       assert.equal(config.region, "ap-south-1");
       assert.deepEqual(config.network.privateSubnetCidrs, NETWORK_DEFAULTS.privateSubnetCidrs);
       assert.deepEqual(config.network.availabilityZones, ["ap-south-1a", "ap-south-1b", "ap-south-1c"]);

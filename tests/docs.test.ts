@@ -130,3 +130,23 @@ describe("README dependencies", () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe("README configuration reference", () => {
+  it("states each key's default as the schema gives it (one home per default), and no default where there is none", async () => {
+    const { configDefaults } = await import("../config/schema");
+    const defaults = configDefaults();
+    const readme = fs.readFileSync(README, "utf8");
+    const table = readme.slice(readme.indexOf("## Configuration reference"), readme.indexOf("### How dev and prod differ"));
+    const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(", ")}]` : String(value));
+    const rows = [...table.matchAll(/^\| `([\w:.]+)` \| [^|]+(?:\\\|[^|]+)* \| ([^|]+) \|/gm)];
+    assert.ok(rows.length > 40, `found ${rows.length} rows`);
+    const wrong: string[] = [];
+    for (const [, key, cell] of rows) {
+      const stated = /^`([^`]*)`/.exec(cell.trim())?.[1];
+      const actual = defaults.get(key);
+      if (stated !== undefined && (actual === undefined || show(actual) !== stated)) wrong.push(`${key}: README says ${stated}, the schema ${actual === undefined ? "has no default" : show(actual)}`);
+      if (cell.trim().startsWith("—") && actual !== undefined && !(typeof actual === "object" && actual !== null && Object.keys(actual).length === 0)) wrong.push(`${key}: README says no default, the schema has ${show(actual)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+});

@@ -95,3 +95,11 @@ describe("Observability: alarm email", () => {
     assert.equal((await runStack("dev")).byType("aws:sns/topicSubscription:TopicSubscription").length, 0);
   });
 });
+
+describe("Observability: alarm descriptions", () => {
+  it("take their figures from the thresholds, so an override cannot leave a description saying 80% of a 70% alarm", () => {
+    const source = require("fs").readFileSync(require("path").resolve(__dirname, "../components/observability.ts"), "utf8") as string;
+    const literal = [...source.matchAll(/alarmDescription: (["`])([^"`]*)\1/g)].filter(([, , text]) => /(?<![\w])\d+(\.\d+)?\s*(%|MB|GB|s\b|ms\b|errors)/.test(text.replace(/\$\{[^}]*\}/g, "")));
+    assert.deepEqual(literal.map((m) => m[2]), []);
+  });
+});

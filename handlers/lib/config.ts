@@ -1,5 +1,6 @@
 /** The runtime environment of each function (the contract in ../functions.ts), parsed once. */
 import * as z from "zod";
+import { DB_POOL, POSITION_RETENTION } from "../../rules/functions";
 
 const intFrom = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -16,7 +17,7 @@ export type DatabaseConfig =
 
 /** DATABASE_URL (local runs and tests) or the RDS endpoint plus its managed secret. */
 export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const poolMax = parseEnv(z.object({ DB_POOL_MAX: intFrom(2, 1, 10) }), env).DB_POOL_MAX;
+  const poolMax = parseEnv(z.object({ DB_POOL_MAX: intFrom(DB_POOL.default, DB_POOL.min, DB_POOL.max) }), env).DB_POOL_MAX;
   if (env.DATABASE_URL) return { kind: "url", connectionString: env.DATABASE_URL, poolMax };
   const e = parseEnv(
     z.object({
@@ -79,5 +80,5 @@ export function originConfig(env: NodeJS.ProcessEnv = process.env): { secretArn?
 }
 
 export function jobsConfig(env: NodeJS.ProcessEnv = process.env) {
-  return { positionRetentionDays: parseEnv(z.object({ POSITION_RETENTION_DAYS: intFrom(90, 1, 3650) }), env).POSITION_RETENTION_DAYS };
+  return { positionRetentionDays: parseEnv(z.object({ POSITION_RETENTION_DAYS: intFrom(POSITION_RETENTION.defaultDays, POSITION_RETENTION.min, POSITION_RETENTION.max) }), env).POSITION_RETENTION_DAYS };
 }

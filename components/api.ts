@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bundleFunction } from "../handlers/bundle";
-import { DB_POOL, POSITION_RETENTION, FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, environmentOf, reservedConcurrencyOf } from "../rules/functions";
-import { TASKS } from "../handlers/jobs";
+import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, POSITION_RETENTION, Trigger, environmentOf, reservedConcurrencyOf } from "../rules/functions";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ORIGIN_HEADER } from "../handlers/lib/origin";
 import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
@@ -62,9 +61,8 @@ export interface ApiTierArgs {
   positionRetentionDays?: number;
   /** @default 30 */
   logRetentionDays?: number;
-  /** The route table and runtime contract to deploy. @default the handlers' own */
+  /** The route table to deploy. @default the handlers' own */
   routes?: readonly Route[];
-  contract?: Record<FunctionName, FunctionTraits>;
 }
 
 /** Does every route name a deployable API function, and does every function have a route or a job? */
@@ -73,11 +71,11 @@ export function contractProblems(routes: readonly Route[], functions: Record<str
   routes.forEach((route, i) => {
     const fn = functions[route.function];
     if (!fn) problems.push({ path: ["routes", i], message: `expected a function the runtime contract defines for ${routeKey(route)}, got "${route.function}"` });
-    else if (!fn.api) problems.push({ path: ["routes", i], message: `expected an API function for ${routeKey(route)}; ${route.function} is invoked directly` });
+    else if (fn.trigger !== "http") problems.push({ path: ["routes", i], message: `expected an API function for ${routeKey(route)}; ${route.function} is invoked directly` });
   });
   for (const [fn, traits] of Object.entries(functions)) {
-    const invoked = traits.api ? routes.some((r) => r.function === fn) : fn === "jobs" || fn === "migrate";
-    if (!invoked) problems.push({ path: ["functions", fn], message: "expected a route or a job that invokes it; nothing does" });
+    const invoked = traits.trigger === "http" ? routes.some((r) => r.function === fn) : traits.trigger === "schedule" ? Object.keys(traits.schedules ?? {}).length > 0 : true;
+    if (!invoked) problems.push({ path: ["functions", fn], message: "expected a route or a schedule that invokes it; nothing does" });
   }
   return problems;
 }
@@ -104,7 +102,7 @@ export function documentsStatements(bucketArn: string, keyArn: string, region: s
 }
 
 function normalize(args: ApiTierArgs) {
-  const problems = contractProblems(args.routes ?? ROUTES, args.contract ?? FUNCTIONS);
+  const problems = contractProblems(args.routes ?? ROUTES, FUNCTIONS);
   const f = args.functions ?? {};
   for (const [fn, mb] of Object.entries(f.memoryMb ?? {})) {
     if (mb < 512 || mb > 1024) problems.push({ path: ["functions", "memoryMb", fn], message: `expected 512-1024 MB (the reference's range), got ${mb}` });
@@ -151,8 +149,6 @@ function bundleOnce(fn: FunctionName) {
   return bundle;
 }
 
-/** Timeouts: API functions match API Gateway's 30 s; jobs and migrations may take longer. */
-const TIMEOUT_SECONDS: Record<FunctionName, number> = { tracking: 30, maps: 30, trips: 30, jobs: 300, migrate: 300 };
 
 /**
  * The API tier: one Lambda per function of the handlers' runtime contract
@@ -179,24 +175,26 @@ export class ApiTier extends pulumi.ComponentResource {
     const ctx = awsContext(this);
     const secrets = this.createSecrets(name, a);
 
-    // Migrations first: every other function waits for the schema it expects.
-    const migrate = this.createFunction(name, a, "migrate", ctx, secrets);
+    // The function `pulumi up` invokes (the migrations) comes first: every other function waits for the schema it expects.
+    const byTrigger = (trigger: Trigger) => FUNCTION_NAMES.filter((fn) => FUNCTIONS[fn].trigger === trigger);
+    const [migrateFn] = byTrigger("deploy");
+    const migrate = this.createFunction(name, a, migrateFn, ctx, secrets);
     const migration = new aws.lambda.Invocation(
-      `${name}-migrate`,
+      `${name}-${migrateFn}`,
       { functionName: migrate.fn.name, input: JSON.stringify({ migrations: migrationsHash() }), triggers: { migrations: migrationsHash() } },
       { parent: this },
     );
-    const deployed = Object.fromEntries(
-      FUNCTION_NAMES.filter((fn) => fn !== "migrate").map((fn) => [fn, this.createFunction(name, a, fn, ctx, secrets, [migration])]),
-    ) as Record<Exclude<FunctionName, "migrate">, Deployed>;
+    const deployed: Partial<Record<FunctionName, Deployed>> = { [migrateFn]: migrate };
+    for (const fn of FUNCTION_NAMES.filter((f) => f !== migrateFn)) deployed[fn] = this.createFunction(name, a, fn, ctx, secrets, [migration]);
 
     const api = this.createHttpApi(name, a, deployed);
-    const jobs = this.createSchedules(name, a, deployed.jobs, ctx.accountId);
+    const [jobsFn] = byTrigger("schedule");
+    const jobs = this.createSchedules(name, a, jobsFn, deployed[jobsFn]!, ctx.accountId);
 
     this.apiId = api.id;
     this.apiEndpoint = api.apiEndpoint;
     this.executionArn = api.executionArn;
-    this.functionNames = { ...Object.fromEntries(Object.entries(deployed).map(([fn, d]) => [fn, d.fn.name])), migrate: migrate.fn.name } as Record<FunctionName, pulumi.Output<string>>;
+    this.functionNames = Object.fromEntries(Object.entries(deployed).map(([fn, d]) => [fn, d!.fn.name])) as Record<FunctionName, pulumi.Output<string>>;
     this.scheduleGroupName = jobs.group.name;
     this.deadLetterQueueArn = jobs.dlq.arn;
     this.deadLetterQueueName = jobs.dlq.name;
@@ -235,7 +233,7 @@ export class ApiTier extends pulumi.ComponentResource {
       ...(traits.database ? [{ arn: a.database.secretArn, key: a.database.kmsKeyArn }] : []),
       ...(traits.redis && a.redis ? [{ arn: a.redis.authSecretArn, key: a.redis.kmsKeyArn }] : []),
       ...(traits.mapsProvider && apiSecrets.maps ? [{ arn: apiSecrets.maps.arn, key: apiSecrets.maps.kmsKeyArn }] : []),
-      ...(traits.api && apiSecrets.origin ? [{ arn: apiSecrets.origin.arn, key: apiSecrets.origin.kmsKeyArn }] : []),
+      ...(traits.trigger === "http" && apiSecrets.origin ? [{ arn: apiSecrets.origin.arn, key: apiSecrets.origin.kmsKeyArn }] : []),
     ];
     return pulumi
       .all([logGroupArn, region, pulumi.all(secrets.map((s) => s.arn)), pulumi.all(secrets.map((s) => s.key)), a.documents.bucketArn, a.documents.kmsKeyArn])
@@ -334,7 +332,7 @@ export class ApiTier extends pulumi.ComponentResource {
         sourceCodeHash: bundle.hash,
         role: role.arn,
         memorySize: a.memoryMb(fn),
-        timeout: TIMEOUT_SECONDS[fn],
+        timeout: FUNCTIONS[fn].timeoutSeconds,
         vpcConfig: { subnetIds: a.network.privateSubnetIds, securityGroupIds: [a.network.lambdaSecurityGroupId] },
         environment: { variables: this.environment(fn, a, secrets) },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
@@ -356,7 +354,7 @@ export class ApiTier extends pulumi.ComponentResource {
     return { fn: lambda, invokeArn: alias.invokeArn, arn: alias.arn, qualifier: alias.name };
   }
 
-  private createHttpApi(name: string, a: Normalized, deployed: Record<string, Deployed>) {
+  private createHttpApi(name: string, a: Normalized, deployed: Partial<Record<FunctionName, Deployed>>) {
     const api = new aws.apigatewayv2.Api(`${name}-http`, { name: `${a.namePrefix}-api`, protocolType: "HTTP", description: "TMS API" }, { parent: this });
     const authorizer = new aws.apigatewayv2.Authorizer(
       `${name}-cognito`,
@@ -371,7 +369,7 @@ export class ApiTier extends pulumi.ComponentResource {
       { parent: this },
     );
     const integrations: Record<string, aws.apigatewayv2.Integration> = {};
-    for (const [fn, d] of Object.entries(deployed).filter(([fn]) => FUNCTIONS[fn as FunctionName].api)) {
+    for (const [fn, d] of Object.entries(deployed).filter((entry): entry is [string, Deployed] => FUNCTIONS[entry[0] as FunctionName].trigger === "http")) {
       integrations[fn] = new aws.apigatewayv2.Integration(
         `${name}-${fn}`,
         { apiId: api.id, integrationType: "AWS_PROXY", integrationUri: d.invokeArn, payloadFormatVersion: "2.0", timeoutMilliseconds: 30_000 },
@@ -433,7 +431,7 @@ export class ApiTier extends pulumi.ComponentResource {
     return api;
   }
 
-  private createSchedules(name: string, a: Normalized, jobs: Deployed, accountId: pulumi.Output<string>) {
+  private createSchedules(name: string, a: Normalized, fn: FunctionName, jobs: Deployed, accountId: pulumi.Output<string>) {
     const dlq = new aws.sqs.Queue(`${name}-jobs-dlq`, { name: `${a.namePrefix}-jobs-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86_400 }, { parent: this });
     const group = new aws.scheduler.ScheduleGroup(`${name}-jobs`, { name: `${a.namePrefix}-jobs` }, { parent: this });
     const role = new aws.iam.Role(
@@ -455,18 +453,14 @@ export class ApiTier extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const schedules: Record<(typeof TASKS)[number], string> = {
-      "mark-delayed-trips": "rate(5 minutes)",
-      // Daily at 02:30 IST, between backups and maintenance.
-      "purge-positions": "cron(30 2 * * ? *)",
-    };
-    for (const task of TASKS) {
+    const schedules: Readonly<Record<string, string>> = (FUNCTIONS[fn] as FunctionTraits).schedules ?? {};
+    for (const [task, expression] of Object.entries(schedules)) {
       new aws.scheduler.Schedule(
         `${name}-${task}`,
         {
           name: `${a.namePrefix}-${task}`,
           groupName: group.name,
-          scheduleExpression: schedules[task],
+          scheduleExpression: expression,
           scheduleExpressionTimezone: "Asia/Kolkata",
           flexibleTimeWindow: { mode: "OFF" },
           target: {

@@ -4,9 +4,15 @@
  * handlers/lib/config.ts parses exactly these; the config layer sizes the
  * database connection budget from them.
  */
+/** What invokes a function: API Gateway (routes of the route table), EventBridge Scheduler, or `pulumi up`. */
+export type Trigger = "http" | "schedule" | "deploy";
+
 export interface FunctionTraits {
-  /** Serves routes of the route table (an API function), or is invoked directly. */
-  api: boolean;
+  trigger: Trigger;
+  /** Lambda's timeout: API functions match API Gateway's 30 s; jobs and migrations may take longer. */
+  timeoutSeconds: number;
+  /** For scheduled functions: each task the scheduler sends (`{ "task": <name> }`) and its schedule expression, in Asia/Kolkata time. */
+  schedules?: Readonly<Record<string, string>>;
   /** Opens PostgreSQL connections (and so counts against max_connections). */
   database: boolean;
   /** Uses Redis when one is configured (never required). */
@@ -22,13 +28,34 @@ export interface FunctionTraits {
   singleton: boolean;
 }
 
+const API = { trigger: "http", timeoutSeconds: 30, singleton: false } as const;
+
 export const FUNCTIONS = {
-  tracking: { api: true, database: true, redis: true, documents: false, mapsProvider: false, singleton: false },
-  maps: { api: true, database: false, redis: true, documents: false, mapsProvider: true, singleton: false },
-  trips: { api: true, database: true, redis: false, documents: true, mapsProvider: false, singleton: false },
-  jobs: { api: false, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
-  migrate: { api: false, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
+  tracking: { ...API, database: true, redis: true, documents: false, mapsProvider: false },
+  maps: { ...API, database: false, redis: true, documents: false, mapsProvider: true },
+  trips: { ...API, database: true, redis: false, documents: true, mapsProvider: false },
+  jobs: {
+    trigger: "schedule",
+    timeoutSeconds: 300,
+    schedules: {
+      "mark-delayed-trips": "rate(5 minutes)",
+      // Daily at 02:30 IST, between backups and maintenance.
+      "purge-positions": "cron(30 2 * * ? *)",
+    },
+    database: true,
+    redis: false,
+    documents: false,
+    mapsProvider: false,
+    singleton: true,
+  },
+  migrate: { trigger: "deploy", timeoutSeconds: 300, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
 } as const satisfies Record<string, FunctionTraits>;
+
+/** The tasks the scheduled jobs function runs. */
+export const TASKS = Object.keys(FUNCTIONS.jobs.schedules) as (keyof typeof FUNCTIONS.jobs.schedules)[];
+
+/** Who invokes each trigger, in words (for the docs). */
+export const INVOKED_BY: Record<Trigger, string> = { http: "API Gateway", schedule: "EventBridge Scheduler", deploy: "`pulumi up` (on new migrations)" };
 
 export type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -83,18 +110,18 @@ const COMMON_ENV: EnvVar[] = [
 const API_ENV: EnvVar[] = [
   { name: "ORIGIN_VERIFY_SECRET_ARN", description: "Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront", required: false },
 ];
-const JOBS_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`, required: false }];
+const SCHEDULED_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`, required: false }];
 
 /** Every environment variable `fn` reads. */
 export function environmentOf(fn: FunctionName): EnvVar[] {
   const t: FunctionTraits = FUNCTIONS[fn];
   return [
     ...COMMON_ENV,
-    ...(t.api ? API_ENV : []),
+    ...(t.trigger === "http" ? API_ENV : []),
     ...(t.database ? DATABASE_ENV : []),
     ...(t.redis ? REDIS_ENV : []),
     ...(t.documents ? DOCUMENTS_ENV : []),
     ...(t.mapsProvider ? MAPS_ENV : []),
-    ...(fn === "jobs" ? JOBS_ENV : []),
+    ...(t.trigger === "schedule" ? SCHEDULED_ENV : []),
   ];
 }

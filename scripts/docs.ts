@@ -8,7 +8,7 @@ import * as path from "path";
 import { Document, isMap, parseDocument, YAMLMap } from "yaml";
 import { decodeConfigValues } from "../config";
 import { effectiveStackConfig } from "../config/schema";
-import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../rules/functions";
+import { FUNCTIONS, FUNCTION_NAMES, INVOKED_BY, environmentOf } from "../rules/functions";
 import { ROUTES } from "../handlers/routes";
 import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";
@@ -42,7 +42,7 @@ function environment(): string {
     ["function", "invoked by", "environment"],
     FUNCTION_NAMES.map((fn) => [
       fn,
-      FUNCTIONS[fn].api ? "API Gateway" : fn === "jobs" ? "EventBridge Scheduler" : "`pulumi up` (on new migrations)",
+      INVOKED_BY[FUNCTIONS[fn].trigger],
       environmentOf(fn)
         .filter((v) => !v.name.startsWith("POWERTOOLS_"))
         .map((v) => `\`${v.name}\`${v.required ? "" : "?"}`)

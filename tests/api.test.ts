@@ -116,7 +116,7 @@ for (const stack of ["prod", "dev"] as const) {
         const logs = run.find(T.logGroup, `api-${fn}-logs`);
         assert.equal(logs.inputs.name, `/aws/lambda/tms-${stack}-${fn}`);
         assert.ok(lambda.dependencies.includes(logs.urn), "the log group comes first");
-        assert.equal(lambda.inputs.timeout, FUNCTIONS[fn].api ? 30 : 300);
+        assert.equal(lambda.inputs.timeout, FUNCTIONS[fn].trigger === "http" ? 30 : 300);
         const memory = Number(lambda.inputs.memorySize);
         assert.ok(memory >= 512 && memory <= 1024);
       }
@@ -156,7 +156,7 @@ for (const stack of ["prod", "dev"] as const) {
           ...(FUNCTIONS[fn].database ? [secretArn("postgres").masterSecretArn] : []),
           ...(FUNCTIONS[fn].redis ? [secretArn("redis").authTokenSecretArn] : []),
           // The origin header's secret, where CloudFront proves itself to the API functions.
-          ...(FUNCTIONS[fn].api && stack === "prod" ? ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf"] : []),
+          ...(FUNCTIONS[fn].trigger === "http" && stack === "prod" ? ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf"] : []),
         ];
         assert.deepEqual(secrets.sort(), expected.sort(), fn);
         if (FUNCTIONS[fn].documents) {
@@ -312,7 +312,7 @@ describe("ApiTier and Edge: only CloudFront reaches the API where the stack has 
     for (const fn of FUNCTION_NAMES) {
       const variables = (run.find(T.fn, `api-${fn}`).inputs.environment as any).variables;
       const readable = JSON.stringify(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).includes("api/origin-verify");
-      if (FUNCTIONS[fn].api) {
+      if (FUNCTIONS[fn].trigger === "http") {
         assert.equal(variables.ORIGIN_VERIFY_SECRET_ARN, "arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf", fn);
         assert.ok(readable, `${fn} checks the header, so it may read the secret`);
       } else {
@@ -342,14 +342,14 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
   it("finds a route without a function, a route to a non-API function, and a function nothing invokes", () => {
     const problems = contractProblems(
       [...ROUTES, { method: "GET", path: "/api/ghost", function: "ghost" as never, operation: "x", auth: "jwt", roles: ["admin"] }, { method: "GET", path: "/api/run-jobs", function: "jobs", operation: "x", auth: "jwt", roles: ["admin"] }],
-      { ...FUNCTIONS, reports: { api: true, database: false, redis: false, documents: false, mapsProvider: false, singleton: false } },
+      { ...FUNCTIONS, reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, mapsProvider: false, singleton: false } },
     );
     assert.deepEqual(
       problems.map((p) => p.message),
       [
         'expected a function the runtime contract defines for GET /api/ghost, got "ghost"',
         "expected an API function for GET /api/run-jobs; jobs is invoked directly",
-        "expected a route or a job that invokes it; nothing does",
+        "expected a route or a schedule that invokes it; nothing does",
       ],
     );
   });
@@ -370,7 +370,7 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
             routes: broken,
           }),
       }),
-      /Invalid arguments for tms:api:ApiTier:\n {2}- functions\.maps: expected a route or a job that invokes it; nothing does/,
+      /Invalid arguments for tms:api:ApiTier:\n {2}- functions\.maps: expected a route or a schedule that invokes it; nothing does/,
     );
   });
 });

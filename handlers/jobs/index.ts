@@ -5,12 +5,12 @@
  */
 import type { Context } from "aws-lambda";
 import * as z from "zod";
+import { TASKS } from "../../rules/functions";
 import { databaseConfig, jobsConfig } from "../lib/config";
 import { Db, createDb } from "../lib/db";
 import { logger } from "../lib/log";
 import { markDelayedTrips, purgeOldPositions } from "./tasks";
 
-export const TASKS = ["mark-delayed-trips", "purge-positions"] as const;
 const event = z.object({ task: z.enum(TASKS) });
 
 /** A time budget when the runtime gives none (local runs). */

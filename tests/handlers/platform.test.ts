@@ -54,12 +54,12 @@ describe("handlers: the route table and runtime contract", () => {
     const keys = ROUTES.map(routeKey);
     assert.equal(new Set(keys).size, keys.length);
     for (const route of ROUTES) {
-      assert.ok(FUNCTIONS[route.function].api, `${routeKey(route)} is served by ${route.function}, which is not an API function`);
+      assert.ok(FUNCTIONS[route.function].trigger === "http", `${routeKey(route)} is served by ${route.function}, which is not an API function`);
       assert.ok(route.path.startsWith("/api/"), routeKey(route));
       assert.equal(route.auth === "none", routeKey(route) === "GET /api/health", `${routeKey(route)}: only the health check is public`);
       assert.equal(route.roles.length === 0, route.auth === "none");
     }
-    for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].api)) assert.ok(ROUTES.some((r) => r.function === fn), `${fn} serves no route`);
+    for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].trigger === "http")) assert.ok(ROUTES.some((r) => r.function === fn), `${fn} serves no route`);
   });
 
   it("refuses to build a function whose operations do not match the route table", () => {

@@ -1,3 +1,5 @@
+import * as z from "zod";
+
 /**
  * The runtime contract: the platform's Lambda functions, what each needs, and
  * the environment variables it reads. The ApiTier deploys exactly these;
@@ -79,49 +81,68 @@ export interface EnvVar {
   required: boolean;
 }
 
-const DATABASE_ENV: EnvVar[] = [
-  { name: "DB_HOST", description: "PostgreSQL writer endpoint", required: true },
-  { name: "DB_PORT", description: "PostgreSQL port (default 5432)", required: false },
-  { name: "DB_NAME", description: "database name", required: true },
-  { name: "DB_SECRET_ARN", description: "Secrets Manager ARN of the RDS-managed master credentials ({username, password})", required: true },
-  { name: "DB_POOL_MAX", description: `connections per container (${DB_POOL.min}-${DB_POOL.max}, default ${DB_POOL.default}; the stack's dbPoolSize)`, required: false },
-  { name: "DB_SSL", description: '"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)', required: false },
-];
-const REDIS_ENV: EnvVar[] = [
-  { name: "REDIS_HOST", description: "Redis primary endpoint; unset runs without a cache", required: false },
-  { name: "REDIS_PORT", description: "Redis port (default 6379)", required: false },
-  { name: "REDIS_AUTH_SECRET_ARN", description: "Secrets Manager ARN of the Redis AUTH token", required: false },
-];
-const DOCUMENTS_ENV: EnvVar[] = [
-  { name: "DOCUMENTS_BUCKET", description: "bucket for trip documents", required: true },
-  { name: "UPLOAD_MAX_BYTES", description: "largest document accepted (default 10 MiB)", required: false },
-  { name: "UPLOAD_URL_TTL_SECONDS", description: "lifetime of presigned URLs (default 300)", required: false },
-];
-const MAPS_ENV: EnvVar[] = [
-  { name: "MAPS_PROVIDER_SECRET_ARN", description: "Secrets Manager ARN of {url, apiKey}; unset uses the built-in estimate", required: false },
-  { name: "MAPS_TIMEOUT_MS", description: "provider call timeout (default 3000)", required: false },
-  { name: "MAPS_CACHE_TTL_SECONDS", description: "how long maps answers are cached (default 3600)", required: false },
-];
-const COMMON_ENV: EnvVar[] = [
-  { name: "POWERTOOLS_SERVICE_NAME", description: "service name in logs and metrics", required: false },
-  { name: "POWERTOOLS_LOG_LEVEL", description: "log level (default INFO)", required: false },
-  { name: "POWERTOOLS_METRICS_NAMESPACE", description: "CloudWatch namespace of the EMF metrics", required: false },
-];
-const API_ENV: EnvVar[] = [
-  { name: "ORIGIN_VERIFY_SECRET_ARN", description: "Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront", required: false },
-];
-const SCHEDULED_ENV: EnvVar[] = [{ name: "POSITION_RETENTION_DAYS", description: `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`, required: false }];
+const intFrom = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const arn = () => z.string().min(1);
+
+/**
+ * Every environment variable the functions read, declared once: the handlers
+ * parse with these schemas (handlers/lib/config.ts), the ApiTier sets exactly
+ * the ones a function's traits call for, and the docs list them.
+ */
+export const ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: z.string().optional().describe("service name in logs and metrics"),
+  POWERTOOLS_LOG_LEVEL: z.string().optional().describe("log level (default INFO)"),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().optional().describe("CloudWatch namespace of the EMF metrics"),
+  ORIGIN_VERIFY_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront"),
+  DB_HOST: z.string().min(1).describe("PostgreSQL writer endpoint"),
+  DB_PORT: intFrom(5432, 1, 65535).describe("PostgreSQL port (default 5432)"),
+  DB_NAME: z.string().min(1).describe("database name"),
+  DB_SECRET_ARN: arn().describe("Secrets Manager ARN of the RDS-managed master credentials ({username, password})"),
+  DB_POOL_MAX: intFrom(DB_POOL.default, DB_POOL.min, DB_POOL.max).describe(`connections per container (${DB_POOL.min}-${DB_POOL.max}, default ${DB_POOL.default}; the stack's dbPoolSize)`),
+  DB_SSL: z.enum(["verify", "off"]).default("verify").describe('"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)'),
+  REDIS_HOST: z.string().min(1).optional().describe("Redis primary endpoint; unset runs without a cache"),
+  REDIS_PORT: intFrom(6379, 1, 65535).describe("Redis port (default 6379)"),
+  REDIS_AUTH_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of the Redis AUTH token"),
+  DOCUMENTS_BUCKET: z.string().min(3).describe("bucket for trip documents"),
+  UPLOAD_MAX_BYTES: intFrom(10 * 1024 * 1024, 1, 5 * 1024 ** 3).describe("largest document accepted (default 10 MiB)"),
+  UPLOAD_URL_TTL_SECONDS: intFrom(300, 30, 3600).describe("lifetime of presigned URLs (default 300)"),
+  MAPS_PROVIDER_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of {url, apiKey}; unset uses the built-in estimate"),
+  MAPS_TIMEOUT_MS: intFrom(3000, 100, 25000).describe("provider call timeout (default 3000)"),
+  MAPS_CACHE_TTL_SECONDS: intFrom(3600, 0, 86400).describe("how long maps answers are cached (default 3600)"),
+  POSITION_RETENTION_DAYS: intFrom(POSITION_RETENTION.defaultDays, POSITION_RETENTION.min, POSITION_RETENTION.max).describe(
+    `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`,
+  ),
+};
+export type EnvName = keyof typeof ENVIRONMENT;
+
+/** A zod object of the named variables, for a handler to parse its environment with. */
+export function environmentSchema<K extends EnvName>(...names: K[]) {
+  return z.object(Object.fromEntries(names.map((name) => [name, ENVIRONMENT[name]])) as { [N in K]: (typeof ENVIRONMENT)[N] });
+}
+
+/** Which variables each trait brings. */
+const GROUPS = {
+  common: ["POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE"],
+  http: ["ORIGIN_VERIFY_SECRET_ARN"],
+  database: ["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN", "DB_POOL_MAX", "DB_SSL"],
+  redis: ["REDIS_HOST", "REDIS_PORT", "REDIS_AUTH_SECRET_ARN"],
+  documents: ["DOCUMENTS_BUCKET", "UPLOAD_MAX_BYTES", "UPLOAD_URL_TTL_SECONDS"],
+  mapsProvider: ["MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS"],
+  schedule: ["POSITION_RETENTION_DAYS"],
+} as const satisfies Record<string, readonly EnvName[]>;
 
 /** Every environment variable `fn` reads. */
 export function environmentOf(fn: FunctionName): EnvVar[] {
   const t: FunctionTraits = FUNCTIONS[fn];
-  return [
-    ...COMMON_ENV,
-    ...(t.trigger === "http" ? API_ENV : []),
-    ...(t.database ? DATABASE_ENV : []),
-    ...(t.redis ? REDIS_ENV : []),
-    ...(t.documents ? DOCUMENTS_ENV : []),
-    ...(t.mapsProvider ? MAPS_ENV : []),
-    ...(t.trigger === "schedule" ? SCHEDULED_ENV : []),
+  const names: EnvName[] = [
+    ...GROUPS.common,
+    ...(t.trigger === "http" ? GROUPS.http : []),
+    ...(t.database ? GROUPS.database : []),
+    ...(t.redis ? GROUPS.redis : []),
+    ...(t.documents ? GROUPS.documents : []),
+    ...(t.mapsProvider ? GROUPS.mapsProvider : []),
+    ...(t.trigger === "schedule" ? GROUPS.schedule : []),
   ];
+  // Required: parsing an unset variable fails (no default, not optional).
+  return names.map((name) => ({ name, description: ENVIRONMENT[name].description ?? "", required: !ENVIRONMENT[name].safeParse(undefined).success }));
 }

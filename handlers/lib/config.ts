@@ -1,8 +1,6 @@
-/** The runtime environment of each function (the contract in ../functions.ts), parsed once. */
+/** The runtime environment of each function, parsed with the schemas the contract declares (rules/functions.ts). */
 import * as z from "zod";
-import { DB_POOL, POSITION_RETENTION } from "../../rules/functions";
-
-const intFrom = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+import { environmentSchema } from "../../rules/functions";
 
 function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const result = schema.safeParse(env);
@@ -17,18 +15,9 @@ export type DatabaseConfig =
 
 /** DATABASE_URL (local runs and tests) or the RDS endpoint plus its managed secret. */
 export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const poolMax = parseEnv(z.object({ DB_POOL_MAX: intFrom(DB_POOL.default, DB_POOL.min, DB_POOL.max) }), env).DB_POOL_MAX;
+  const poolMax = parseEnv(environmentSchema("DB_POOL_MAX"), env).DB_POOL_MAX;
   if (env.DATABASE_URL) return { kind: "url", connectionString: env.DATABASE_URL, poolMax };
-  const e = parseEnv(
-    z.object({
-      DB_HOST: z.string().min(1),
-      DB_PORT: intFrom(5432, 1, 65535),
-      DB_NAME: z.string().min(1),
-      DB_SECRET_ARN: z.string().min(1),
-      DB_SSL: z.enum(["verify", "off"]).default("verify"),
-    }),
-    env,
-  );
+  const e = parseEnv(environmentSchema("DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN", "DB_SSL"), env);
   return { kind: "rds", host: e.DB_HOST, port: e.DB_PORT, database: e.DB_NAME, secretArn: e.DB_SECRET_ARN, poolMax, ssl: e.DB_SSL === "verify" };
 }
 
@@ -38,31 +27,19 @@ export type RedisConfig = { url: string } | { host: string; port: number; authSe
 export function redisConfig(env: NodeJS.ProcessEnv = process.env): RedisConfig | undefined {
   if (env.REDIS_URL) return { url: env.REDIS_URL };
   if (!env.REDIS_HOST) return undefined;
-  const e = parseEnv(z.object({ REDIS_PORT: intFrom(6379, 1, 65535), REDIS_AUTH_SECRET_ARN: z.string().optional() }), env);
+  const e = parseEnv(environmentSchema("REDIS_PORT", "REDIS_AUTH_SECRET_ARN"), env);
   return { host: env.REDIS_HOST, port: e.REDIS_PORT, authSecretArn: e.REDIS_AUTH_SECRET_ARN };
 }
 
 export function documentsConfig(env: NodeJS.ProcessEnv = process.env) {
-  const e = parseEnv(
-    z.object({
-      DOCUMENTS_BUCKET: z.string().min(3),
-      UPLOAD_MAX_BYTES: intFrom(10 * 1024 * 1024, 1, 5 * 1024 ** 3),
-      UPLOAD_URL_TTL_SECONDS: intFrom(300, 30, 3600),
-    }),
-    env,
-  );
+  const e = parseEnv(environmentSchema("DOCUMENTS_BUCKET", "UPLOAD_MAX_BYTES", "UPLOAD_URL_TTL_SECONDS"), env);
   return { bucket: e.DOCUMENTS_BUCKET, maxBytes: e.UPLOAD_MAX_BYTES, urlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS };
 }
 
 export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(
-    z.object({
-      MAPS_PROVIDER_SECRET_ARN: z.string().optional(),
-      MAPS_PROVIDER_URL: z.url().optional(),
-      MAPS_API_KEY: z.string().optional(),
-      MAPS_TIMEOUT_MS: intFrom(3000, 100, 25000),
-      MAPS_CACHE_TTL_SECONDS: intFrom(3600, 0, 86400),
-    }),
+    // Plus two variables of local runs only, which point at a provider directly.
+    environmentSchema("MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS").extend({ MAPS_PROVIDER_URL: z.url().optional(), MAPS_API_KEY: z.string().optional() }),
     env,
   );
   return {
@@ -76,9 +53,9 @@ export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
 
 /** The secret of CloudFront's origin header; unset (dev, local runs) accepts requests from anywhere. */
 export function originConfig(env: NodeJS.ProcessEnv = process.env): { secretArn?: string } {
-  return { secretArn: parseEnv(z.object({ ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional() }), env).ORIGIN_VERIFY_SECRET_ARN };
+  return { secretArn: parseEnv(environmentSchema("ORIGIN_VERIFY_SECRET_ARN"), env).ORIGIN_VERIFY_SECRET_ARN };
 }
 
 export function jobsConfig(env: NodeJS.ProcessEnv = process.env) {
-  return { positionRetentionDays: parseEnv(z.object({ POSITION_RETENTION_DAYS: intFrom(POSITION_RETENTION.defaultDays, POSITION_RETENTION.min, POSITION_RETENTION.max) }), env).POSITION_RETENTION_DAYS };
+  return { positionRetentionDays: parseEnv(environmentSchema("POSITION_RETENTION_DAYS"), env).POSITION_RETENTION_DAYS };
 }

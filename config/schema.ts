@@ -11,7 +11,7 @@ import { DB_DEFAULTS, connectionDemand, defaultMaxConnections, postgresProblems 
 import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
-import { formatPath } from "../rules/problems";
+import { RawStackConfig, describeIssue, valueAt } from "./errors";
 import { replicaRegionProblems } from "../rules/storage";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -243,28 +243,16 @@ function budgetProblem(functions: z.output<typeof functionsSchema>, postgres: z.
   );
 }
 
-export type RawStackConfig = Record<string, unknown>;
+type EffectiveConfig = z.output<typeof stackConfigSchema>;
 
-export interface StackConfig {
-  stack: string;
-  region: string;
-  defaultTags: Record<string, string>;
-  logRetentionDays: number;
-  network: z.output<typeof networkSchema>;
-  protectStatefulResources: boolean;
-  database: z.output<typeof databaseSchema>;
-  cache: z.output<typeof cacheSchema>;
-  documents: z.output<typeof documentsSchema>;
-  functions: z.output<typeof functionsSchema>;
-  auth: z.output<typeof authSchema>;
-  api: z.output<typeof apiSchema>;
-  maps: z.output<typeof mapsSchema>;
-  /** Plaintext here; loadStackConfig turns it into a secret Output before anything uses it. */
-  mapsApiKey?: string;
-  positionRetentionDays: number;
-  observability: { alarmEmail?: string };
-  edge: z.output<typeof edgeSchema>;
-}
+/**
+ * The program's view of the config: the `tms:*` keys without their namespace
+ * (`tms:database` → `database`), plus the stack, region and default tags.
+ * Derived from the schema, so a new key needs no second declaration.
+ */
+export type StackConfig = { stack: string; region: string; defaultTags: Record<string, string> } & {
+  [K in keyof EffectiveConfig as K extends `tms:${infer Name}` ? Name : never]: EffectiveConfig[K];
+};
 
 /**
  * A RunError in Pulumi's terms, without importing the SDK (validating a stack
@@ -288,7 +276,7 @@ export class StackConfigError extends Error {
  * with every default filled in. Throws StackConfigError listing every problem;
  * `secretKeys` are never echoed back in an error.
  */
-export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): z.output<typeof stackConfigSchema> {
+export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): EffectiveConfig {
   const ours = Object.fromEntries(Object.entries(raw).filter(([key]) => key.startsWith("tms:") || key in stackConfigSchema.shape));
   const result = stackConfigSchema.safeParse(ours, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, ours, secretKeys));
@@ -303,25 +291,8 @@ export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretK
 /** Validates the raw config (values already decoded from Pulumi's strings) into the program's typed view. */
 export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
   const config = effectiveStackConfig(raw, stack, secretKeys);
-  return {
-    stack,
-    region: config["aws:region"],
-    defaultTags: config["aws:defaultTags"].tags,
-    logRetentionDays: config["tms:logRetentionDays"],
-    network: config["tms:network"],
-    protectStatefulResources: config["tms:protectStatefulResources"],
-    database: config["tms:database"],
-    cache: config["tms:cache"],
-    documents: config["tms:documents"],
-    functions: config["tms:functions"],
-    auth: config["tms:auth"],
-    api: config["tms:api"],
-    maps: config["tms:maps"],
-    mapsApiKey: config["tms:mapsApiKey"],
-    positionRetentionDays: config["tms:positionRetentionDays"],
-    observability: config["tms:observability"],
-    edge: config["tms:edge"],
-  };
+  const ours = Object.entries(config).filter(([key]) => key.startsWith("tms:")).map(([key, value]) => [key.slice("tms:".length), value]);
+  return { stack, region: config["aws:region"], defaultTags: config["aws:defaultTags"].tags, ...Object.fromEntries(ours) } as StackConfig;
 }
 
 function tagProblems(tags: Record<string, string>, stack: string): string[] {
@@ -338,58 +309,6 @@ function tagProblems(tags: Record<string, string>, stack: string): string[] {
     const want = expected[key];
     return want !== undefined && value !== want ? [`aws:defaultTags.tags.${key}: got ${JSON.stringify(value)}; expected "${want}"`] : [];
   });
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
-  let node = root;
-  for (const part of path) {
-    if (node === null || typeof node !== "object" || !(part in (node as object))) return { found: false };
-    node = (node as Record<PropertyKey, unknown>)[part];
-  }
-  return { found: true, value: node };
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, raw: RawStackConfig, secretKeys: ReadonlySet<string>): string[] {
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const where = formatPath([...issue.path, key]);
-      const hint = issue.path.length === 0 ? "unknown tms:* config key" : "unknown key";
-      return `${where}: ${hint}; check the spelling against the README's configuration reference`;
-    });
-  }
-  const key = formatPath(issue.path);
-  const { found, value } = valueAt(raw, issue.path);
-  let given: string;
-  if (secretKeys.has(String(issue.path[0]))) given = "got [secret]";
-  else if (found && value !== undefined) given = `got ${show(value)}`;
-  // Not in the stack file: a refinement saw the default.
-  else if (issue.input !== undefined) given = `got ${show(issue.input)} (the default)`;
-  else given = "missing";
-  return [`${key}: ${given}; ${expectation(issue)}`];
-}
-
-/** Zod's built-in messages start with "Invalid ..." or "Too ..."; ours say what is expected. */
-function expectation(issue: z.core.$ZodIssue): string {
-  const ownMessage = /^(Invalid|Too )/.test(issue.message) ? undefined : issue.message;
-  switch (issue.code) {
-    case "invalid_type":
-      return `expected ${issue.expected}`;
-    case "invalid_value": {
-      const options = issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map(show).join(", ")}`;
-      return `expected ${options}${ownMessage ? ` (${ownMessage})` : ""}`;
-    }
-    case "too_small":
-      return `expected ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
-    case "too_big":
-      return `expected ${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
-    default:
-      return ownMessage ?? issue.message;
-  }
 }
 
 /** Visits every key path the schema accepts, with the default it gives that path, if any. */

@@ -3,24 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MANAGED, SPA_ROUTER, cacheControlFor } from "../components/edge";
-import { StackRun, policyJson, runStack } from "./harness";
+import { T, StackRun, policyJson, runStack } from "./harness";
 
-const T = {
-  distribution: "aws:cloudfront/distribution:Distribution",
-  fn: "aws:cloudfront/function:Function",
-  headers: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
-  oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  cert: "aws:acm/certificate:Certificate",
-  validation: "aws:acm/certificateValidation:CertificateValidation",
-  record: "aws:route53/record:Record",
-  waf: "aws:wafv2/webAcl:WebAcl",
-  logSource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
-  logDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  object: "aws:s3/bucketObjectv2:BucketObjectv2",
-};
 
 const DOMAIN = { name: "tms.example.in", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 const route = (uri: string) => new Function(`${SPA_ROUTER}; return handler;`)()({ request: { uri } }).uri;
@@ -67,7 +51,7 @@ for (const [label, stack, config] of [
 
     it("attaches the SPA router to the default behavior only, and has no distribution-wide error pages", () => {
       const d = distribution().inputs as any;
-      const router = run.find(T.fn);
+      const router = run.find(T.cloudfrontFunction);
       assert.equal(router.inputs.runtime, "cloudfront-js-2.0");
       assert.deepEqual(d.defaultCacheBehavior.functionAssociations, [{ eventType: "viewer-request", functionArn: `arn:aws:cloudfront::123456789012:function/tms-${stack}-spa-router` }]);
       assert.equal(d.orderedCacheBehaviors[0].functionAssociations, undefined, "API responses are never rewritten");

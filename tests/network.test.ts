@@ -1,20 +1,6 @@
 import { strict as assert } from "assert";
-import { PlanResource, StackRun, policyJson, runStack } from "./harness";
+import { T, PlanResource, StackRun, policyJson, runStack } from "./harness";
 
-const T = {
-  vpc: "awsx:ec2:Vpc",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  flowLog: "aws:ec2/flowLog:FlowLog",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-  dbSubnets: "aws:rds/subnetGroup:SubnetGroup",
-  cacheSubnets: "aws:elasticache/subnetGroup:SubnetGroup",
-};
 
 const REFERENCE_SUBNETS = {
   public: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],

@@ -1,27 +1,7 @@
 import { strict as assert } from "assert";
 import { connectionDemand, defaultMaxConnections } from "../rules/database";
-import { PlanResource, StackRun, policyJson, runStack } from "./harness";
+import { T, PlanResource, StackRun, policyJson, runStack } from "./harness";
 
-const T = {
-  db: "aws:rds/instance:Instance",
-  params: "aws:rds/parameterGroup:ParameterGroup",
-  key: "aws:kms/key:Key",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  redis: "aws:elasticache/replicationGroup:ReplicationGroup",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  password: "random:index/randomPassword:RandomPassword",
-  bucket: "aws:s3/bucket:Bucket",
-  versioning: "aws:s3/bucketVersioning:BucketVersioning",
-  sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-  cors: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
-};
 
 /** The companion of `bucket` of a type, linked the way the engine links it. */
 const companion = (run: StackRun, type: string, bucket: PlanResource) => {

@@ -5,27 +5,8 @@ import { FUNCTIONS, FUNCTION_NAMES, environmentOf } from "../rules/functions";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ROUTES, routeKey } from "../handlers/routes";
 import { runProgram } from "../plan/engine";
-import { StackRun, policyJson, runStack } from "./harness";
+import { T, StackRun, policyJson, runStack } from "./harness";
 
-const T = {
-  pool: "aws:cognito/userPool:UserPool",
-  client: "aws:cognito/userPoolClient:UserPoolClient",
-  group: "aws:cognito/userGroup:UserGroup",
-  fn: "aws:lambda/function:Function",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  route: "aws:apigatewayv2/route:Route",
-  integration: "aws:apigatewayv2/integration:Integration",
-  authorizer: "aws:apigatewayv2/authorizer:Authorizer",
-  stage: "aws:apigatewayv2/stage:Stage",
-  permission: "aws:lambda/permission:Permission",
-  alias: "aws:lambda/alias:Alias",
-  provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-  schedule: "aws:scheduler/schedule:Schedule",
-  queue: "aws:sqs/queue:Queue",
-  invocation: "aws:lambda/invocation:Invocation",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-};
 
 for (const stack of ["prod", "dev"] as const) {
   describe(`Auth (${stack})`, () => {

@@ -23,7 +23,8 @@ const namePrefix = `${pulumi.getProject()}-${config.stack}`;
 const providers = new Map<string, aws.Provider>();
 function providerFor(region: string): aws.Provider {
   let provider = providers.get(region);
-  if (!provider) providers.set(region, (provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region, defaultTags: { tags: config.defaultTags } })));
+  if (!provider)
+    providers.set(region, (provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region, defaultTags: { tags: config.defaultTags } })));
   return provider;
 }
 const awsProvider = providerFor(config.region);
@@ -78,7 +79,12 @@ const api = new ApiTier(
     namePrefix,
     network: { privateSubnetIds: network.privateSubnetIds, lambdaSecurityGroupId: network.lambdaSecurityGroupId },
     database: { host: database.endpoint, port: database.port, name: database.databaseName, secretArn: database.masterSecretArn, kmsKeyArn: database.kmsKeyArn },
-    redis: database.redis && { host: database.redis.primaryEndpoint, port: database.redis.port, authSecretArn: database.redis.authTokenSecretArn, kmsKeyArn: database.kmsKeyArn },
+    redis: database.redis && {
+      host: database.redis.primaryEndpoint,
+      port: database.redis.port,
+      authSecretArn: database.redis.authTokenSecretArn,
+      kmsKeyArn: database.kmsKeyArn,
+    },
     documents: { bucketName: documents.bucketName, bucketArn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn },
     auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId },
     mapsProvider: config.maps.providerUrl && config.mapsApiKey ? { url: config.maps.providerUrl, apiKey: config.mapsApiKey } : undefined,
@@ -153,7 +159,12 @@ export const postgres = {
   kmsKeyArn: database.kmsKeyArn,
 };
 export const redis = database.redis;
-export const documentsBucket = { name: documents.bucketName, arn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn, replicaName: documents.replicaBucketName };
+export const documentsBucket = {
+  name: documents.bucketName,
+  arn: documents.bucketArn,
+  kmsKeyArn: documents.kmsKeyArn,
+  replicaName: documents.replicaBucketName,
+};
 export const apiUrl = api.apiEndpoint;
 export const apiId = api.apiId;
 export const functionNames = api.functionNames;

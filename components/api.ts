@@ -2,7 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bundleFunction } from "../handlers/bundle";
-import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, FunctionTraits, POSITION_RETENTION, Trigger, environmentOf, reservedConcurrencyOf } from "../rules/functions";
+import {
+  DB_POOL,
+  FUNCTIONS,
+  FUNCTION_NAMES,
+  FunctionName,
+  FunctionTraits,
+  POSITION_RETENTION,
+  Trigger,
+  environmentOf,
+  reservedConcurrencyOf,
+} from "../rules/functions";
 import { migrationsHash } from "../handlers/migrate/runner";
 import { ORIGIN_HEADER } from "../handlers/lib/origin";
 import { DOCUMENTS_PREFIX } from "../handlers/lib/s3";
@@ -31,7 +41,13 @@ export interface ApiTierArgs {
   /** Prefix of every physical name. @example "tms-prod" */
   namePrefix: string;
   network: { privateSubnetIds: pulumi.Input<string[]>; lambdaSecurityGroupId: pulumi.Input<string> };
-  database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
+  database: {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    name: pulumi.Input<string>;
+    secretArn: pulumi.Input<string>;
+    kmsKeyArn: pulumi.Input<string>;
+  };
   /** Omit to run without a cache. */
   redis?: { host: pulumi.Input<string>; port: pulumi.Input<number>; authSecretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   documents: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
@@ -70,11 +86,14 @@ export function contractProblems(routes: readonly Route[], functions: Record<str
   const problems: ArgProblem[] = [];
   routes.forEach((route, i) => {
     const fn = functions[route.function];
-    if (!fn) problems.push({ path: ["routes", i], message: `expected a function the runtime contract defines for ${routeKey(route)}, got "${route.function}"` });
-    else if (fn.trigger !== "http") problems.push({ path: ["routes", i], message: `expected an API function for ${routeKey(route)}; ${route.function} is invoked directly` });
+    if (!fn)
+      problems.push({ path: ["routes", i], message: `expected a function the runtime contract defines for ${routeKey(route)}, got "${route.function}"` });
+    else if (fn.trigger !== "http")
+      problems.push({ path: ["routes", i], message: `expected an API function for ${routeKey(route)}; ${route.function} is invoked directly` });
   });
   for (const [fn, traits] of Object.entries(functions)) {
-    const invoked = traits.trigger === "http" ? routes.some((r) => r.function === fn) : traits.trigger === "schedule" ? Object.keys(traits.schedules ?? {}).length > 0 : true;
+    const invoked =
+      traits.trigger === "http" ? routes.some((r) => r.function === fn) : traits.trigger === "schedule" ? Object.keys(traits.schedules ?? {}).length > 0 : true;
     if (!invoked) problems.push({ path: ["functions", fn], message: "expected a route or a schedule that invokes it; nothing does" });
   }
   return problems;
@@ -109,7 +128,8 @@ function normalize(args: ApiTierArgs) {
   }
   if (!(args.throttling.rateLimit > 0 && args.throttling.burstLimit > 0)) problems.push({ path: ["throttling"], message: "expected both limits above zero" });
   const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) problems.push({ path: ["logRetentionDays"], message: "expected a retention CloudWatch Logs accepts" });
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays))
+    problems.push({ path: ["logRetentionDays"], message: "expected a retention CloudWatch Logs accepts" });
   if (problems.length > 0) throw new InvalidArgsError("tms:api:ApiTier", problems);
   return {
     ...args,
@@ -118,7 +138,8 @@ function normalize(args: ApiTierArgs) {
     positionRetentionDays: args.positionRetentionDays ?? POSITION_RETENTION.defaultDays,
     memoryMb: (fn: FunctionName) => f.memoryMb?.[fn] ?? 512,
     reservedConcurrency: f.reservedConcurrency ?? 0,
-    provisioned: (fn: FunctionName) => ((f.provisionedConcurrency ?? 0) > 0 && (f.provisionedFunctions ?? ["tracking", "trips"]).includes(fn) ? f.provisionedConcurrency! : 0),
+    provisioned: (fn: FunctionName) =>
+      (f.provisionedConcurrency ?? 0) > 0 && (f.provisionedFunctions ?? ["tracking", "trips"]).includes(fn) ? f.provisionedConcurrency! : 0,
     dbPoolSize: f.dbPoolSize ?? DB_POOL.default,
   };
 }
@@ -148,7 +169,6 @@ function bundleOnce(fn: FunctionName) {
   if (!bundle) bundles.set(fn, (bundle = bundleFunction(fn)));
   return bundle;
 }
-
 
 /**
  * The API tier: one Lambda per function of the handlers' runtime contract
@@ -209,20 +229,40 @@ export class ApiTier extends pulumi.ComponentResource {
     const key = createKey(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, alias: `${a.namePrefix}-api-secrets` }, { parent: this });
     const drKey =
       a.drRegion &&
-      createKey(`${name}-secrets-dr-key`, { description: `${a.namePrefix} API secrets' replicas (${a.drRegion.region})`, alias: `${a.namePrefix}-api-secrets-dr` }, { parent: this, provider: a.drRegion.provider });
+      createKey(
+        `${name}-secrets-dr-key`,
+        { description: `${a.namePrefix} API secrets' replicas (${a.drRegion.region})`, alias: `${a.namePrefix}-api-secrets-dr` },
+        { parent: this, provider: a.drRegion.provider },
+      );
     const replicas = a.drRegion && drKey ? [{ region: a.drRegion.region, kmsKeyId: drKey.arn }] : undefined;
     const secret = (id: string, path: string, description: string, value: pulumi.Input<string>) => {
-      const created = new aws.secretsmanager.Secret(`${name}-${id}`, { name: `${a.namePrefix}/${path}`, description, kmsKeyId: key.arn, replicas }, { parent: this });
+      const created = new aws.secretsmanager.Secret(
+        `${name}-${id}`,
+        { name: `${a.namePrefix}/${path}`, description, kmsKeyId: key.arn, replicas },
+        { parent: this },
+      );
       new aws.secretsmanager.SecretVersion(`${name}-${id}`, { secretId: created.id, secretString: pulumi.secret(value) }, { parent: this });
       return { arn: created.arn, kmsKeyArn: key.arn };
     };
     const maps =
       a.mapsProvider &&
-      secret("maps-provider", "maps/provider", "URL and API key of the external maps provider", pulumi.output(a.mapsProvider.apiKey).apply((apiKey) => JSON.stringify({ url: a.mapsProvider!.url, apiKey })));
+      secret(
+        "maps-provider",
+        "maps/provider",
+        "URL and API key of the external maps provider",
+        pulumi.output(a.mapsProvider.apiKey).apply((apiKey) => JSON.stringify({ url: a.mapsProvider!.url, apiKey })),
+      );
     if (!a.originVerify) return { maps };
     // Two values, both accepted; CloudFront sends the active one. Replacing the other rotates without downtime.
-    const values = (["a", "b"] as const).map((slot) => new random.RandomPassword(`${name}-origin-verify-${slot}`, { length: 48, special: false }, { parent: this }).result);
-    const origin = secret("origin-verify", "api/origin-verify", "Values of CloudFront's origin header; the API functions accept either", pulumi.all(values).apply(([first, second]) => JSON.stringify({ a: first, b: second })));
+    const values = (["a", "b"] as const).map(
+      (slot) => new random.RandomPassword(`${name}-origin-verify-${slot}`, { length: 48, special: false }, { parent: this }).result,
+    );
+    const origin = secret(
+      "origin-verify",
+      "api/origin-verify",
+      "Values of CloudFront's origin header; the API functions accept either",
+      pulumi.all(values).apply(([first, second]) => JSON.stringify({ a: first, b: second })),
+    );
     return { maps, origin: { ...origin, activeValue: pulumi.secret(values[a.originVerify.activeSecret === "a" ? 0 : 1]) } };
   }
 
@@ -243,7 +283,14 @@ export class ApiTier extends pulumi.ComponentResource {
             // AWS grants a VPC function's network-interface actions on "*" only.
             Sid: "VpcNetworkInterfaces",
             Effect: "Allow",
-            Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            Action: [
+              "ec2:CreateNetworkInterface",
+              "ec2:DescribeNetworkInterfaces",
+              "ec2:DescribeSubnets",
+              "ec2:DeleteNetworkInterface",
+              "ec2:AssignPrivateIpAddresses",
+              "ec2:UnassignPrivateIpAddresses",
+            ],
             Resource: "*",
           },
           { Sid: "OwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs}:*` },
@@ -302,7 +349,11 @@ export class ApiTier extends pulumi.ComponentResource {
     dependsOn: pulumi.Resource[] = [],
   ): Deployed {
     const functionName = `${a.namePrefix}-${fn}`;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-${fn}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: a.logRetentionDays }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-${fn}-logs`,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: a.logRetentionDays },
+      { parent: this },
+    );
     const role = new aws.iam.Role(
       `${name}-${fn}`,
       {
@@ -389,7 +440,10 @@ export class ApiTier extends pulumi.ComponentResource {
       );
     }
     for (const route of a.routes) {
-      const slug = routeKey(route).replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "").toLowerCase();
+      const slug = routeKey(route)
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .replace(/-$/, "")
+        .toLowerCase();
       new aws.apigatewayv2.Route(
         `${name}-${slug}`,
         {
@@ -402,7 +456,11 @@ export class ApiTier extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/aws/apigateway/${a.namePrefix}-api`, retentionInDays: a.logRetentionDays }, { parent: this });
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { name: `/aws/apigateway/${a.namePrefix}-api`, retentionInDays: a.logRetentionDays },
+      { parent: this },
+    );
     new aws.apigatewayv2.Stage(
       `${name}-default`,
       {
@@ -432,11 +490,19 @@ export class ApiTier extends pulumi.ComponentResource {
   }
 
   private createSchedules(name: string, a: Normalized, fn: FunctionName, jobs: Deployed, accountId: pulumi.Output<string>) {
-    const dlq = new aws.sqs.Queue(`${name}-jobs-dlq`, { name: `${a.namePrefix}-jobs-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86_400 }, { parent: this });
+    const dlq = new aws.sqs.Queue(
+      `${name}-jobs-dlq`,
+      { name: `${a.namePrefix}-jobs-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86_400 },
+      { parent: this },
+    );
     const group = new aws.scheduler.ScheduleGroup(`${name}-jobs`, { name: `${a.namePrefix}-jobs` }, { parent: this });
     const role = new aws.iam.Role(
       `${name}-scheduler`,
-      { name: `${a.namePrefix}-scheduler`, description: "Lets EventBridge Scheduler invoke the jobs function, and nothing else", assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId) },
+      {
+        name: `${a.namePrefix}-scheduler`,
+        description: "Lets EventBridge Scheduler invoke the jobs function, and nothing else",
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId),
+      },
       { parent: this },
     );
     new aws.iam.RolePolicy(

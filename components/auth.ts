@@ -82,7 +82,11 @@ export class Auth extends pulumi.ComponentResource {
           temporaryPasswordValidityDays: 3,
         },
         emailConfiguration: args.email
-          ? { emailSendingAccount: "DEVELOPER", fromEmailAddress: args.email.from, sourceArn: pulumi.interpolate`arn:aws:ses:${region}:${accountId}:identity/${args.email.sesIdentity}` }
+          ? {
+              emailSendingAccount: "DEVELOPER",
+              fromEmailAddress: args.email.from,
+              sourceArn: pulumi.interpolate`arn:aws:ses:${region}:${accountId}:identity/${args.email.sesIdentity}`,
+            }
           : { emailSendingAccount: "COGNITO_DEFAULT" },
         mfaConfiguration: mfa,
         softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
@@ -130,7 +134,11 @@ export class Auth extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: pulumi.interpolate`${args.namePrefix}-${accountId}`, userPoolId: pool.id }, { parent: this });
+    const domain = new aws.cognito.UserPoolDomain(
+      `${name}-domain`,
+      { domain: pulumi.interpolate`${args.namePrefix}-${accountId}`, userPoolId: pool.id },
+      { parent: this },
+    );
 
     this.userPoolId = pool.id;
     this.userPoolArn = pool.arn;

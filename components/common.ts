@@ -12,10 +12,7 @@ import { ArgProblem, formatPath } from "../rules/problems";
  */
 export class InvalidArgsError extends pulumi.RunError {
   constructor(component: string, problems: ArgProblem[]) {
-    super(
-      `Invalid arguments for ${component}:\n` +
-        problems.map((p) => `  - ${formatPath(p.path) || "(root)"}: ${p.message}`).join("\n"),
-    );
+    super(`Invalid arguments for ${component}:\n` + problems.map((p) => `  - ${formatPath(p.path) || "(root)"}: ${p.message}`).join("\n"));
     this.name = "InvalidArgsError";
   }
 }
@@ -57,14 +54,18 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
  */
 export function keyPolicy(parent: pulumi.Resource, grants: (account: string, partition: string) => pulumi.Input<PolicyStatement[]>): pulumi.Output<string> {
   const { accountId, partition } = awsContext(parent);
-  return pulumi.all([accountId, partition]).apply(([account, part]) =>
-    pulumi.output(grants(account, part)).apply((statements) =>
-      policyDocument([
-        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-        ...(statements as PolicyStatement[]),
-      ]),
-    ),
-  );
+  return pulumi
+    .all([accountId, partition])
+    .apply(([account, part]) =>
+      pulumi
+        .output(grants(account, part))
+        .apply((statements) =>
+          policyDocument([
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            ...(statements as PolicyStatement[]),
+          ]),
+        ),
+    );
 }
 
 /**

@@ -182,7 +182,11 @@ export class Database extends pulumi.ComponentResource {
     // Stateful resources: guarded against `pulumi destroy` and kept if dropped from the program.
     const stateful: pulumi.CustomResourceOptions = { parent: this, protect: a.protect, retainOnDelete: a.protect };
 
-    const key = createKey(`${name}-key`, { description: `${a.namePrefix} data stores: RDS storage, Performance Insights, Redis, their secrets`, alias: `${a.namePrefix}-data` }, stateful);
+    const key = createKey(
+      `${name}-key`,
+      { description: `${a.namePrefix} data stores: RDS storage, Performance Insights, Redis, their secrets`, alias: `${a.namePrefix}-data` },
+      stateful,
+    );
     this.kmsKeyArn = key.arn;
 
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -306,30 +310,32 @@ export class Database extends pulumi.ComponentResource {
   }
 
   private createReadReplicas(name: string, a: Normalized, key: aws.kms.Key, primary: aws.rds.Instance) {
-    return Array.from({ length: a.postgres.readReplicas }, (_, i) =>
-      new aws.rds.Instance(
-        `${name}-postgres-replica-${i + 1}`,
-        {
-          identifier: `${a.namePrefix}-db-replica-${i + 1}`,
-          replicateSourceDb: primary.identifier,
-          instanceClass: a.postgres.instanceClass,
-          storageType: "gp3",
-          storageEncrypted: true,
-          kmsKeyId: key.arn,
-          vpcSecurityGroupIds: [a.rdsSecurityGroupId],
-          publiclyAccessible: false,
-          parameterGroupName: primary.parameterGroupName,
-          iamDatabaseAuthenticationEnabled: true,
-          autoMinorVersionUpgrade: true,
-          performanceInsightsEnabled: true,
-          performanceInsightsKmsKeyId: key.arn,
-          monitoringInterval: 60,
-          monitoringRoleArn: primary.monitoringRoleArn,
-          skipFinalSnapshot: true,
-          backupRetentionPeriod: 0,
-        },
-        { parent: this },
-      ),
+    return Array.from(
+      { length: a.postgres.readReplicas },
+      (_, i) =>
+        new aws.rds.Instance(
+          `${name}-postgres-replica-${i + 1}`,
+          {
+            identifier: `${a.namePrefix}-db-replica-${i + 1}`,
+            replicateSourceDb: primary.identifier,
+            instanceClass: a.postgres.instanceClass,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            vpcSecurityGroupIds: [a.rdsSecurityGroupId],
+            publiclyAccessible: false,
+            parameterGroupName: primary.parameterGroupName,
+            iamDatabaseAuthenticationEnabled: true,
+            autoMinorVersionUpgrade: true,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: key.arn,
+            monitoringInterval: 60,
+            monitoringRoleArn: primary.monitoringRoleArn,
+            skipFinalSnapshot: true,
+            backupRetentionPeriod: 0,
+          },
+          { parent: this },
+        ),
     );
   }
 
@@ -352,7 +358,14 @@ export class Database extends pulumi.ComponentResource {
     );
   }
 
-  private createRedis(name: string, a: Normalized, redis: Required<RedisArgs>, key: aws.kms.Key, stateful: pulumi.CustomResourceOptions, dr?: { region: string; key: aws.kms.Key }) {
+  private createRedis(
+    name: string,
+    a: Normalized,
+    redis: Required<RedisArgs>,
+    key: aws.kms.Key,
+    stateful: pulumi.CustomResourceOptions,
+    dr?: { region: string; key: aws.kms.Key },
+  ) {
     // ElastiCache accepts 16–128 printable characters with only these symbols.
     const authToken = new random.RandomPassword(
       `${name}-redis-auth`,
@@ -401,9 +414,7 @@ export class Database extends pulumi.ComponentResource {
         snapshotWindow: "21:30-22:30",
         maintenanceWindow: "sun:23:00-mon:00:00",
         autoMinorVersionUpgrade: true,
-        logDeliveryConfigurations: [
-          { destinationType: "cloudwatch-logs", destination: slowLog.name, logFormat: "json", logType: "slow-log" },
-        ],
+        logDeliveryConfigurations: [{ destinationType: "cloudwatch-logs", destination: slowLog.name, logFormat: "json", logType: "slow-log" }],
       },
       stateful,
     );

@@ -67,7 +67,14 @@ export function logDeliveryStatements(bucketArn: string, account: string, source
       Resource: `${bucketArn}/AWSLogs/${account}/*`,
       Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": [account] }, ArnLike: from.ArnLike },
     },
-    { Sid: "AWSLogDeliveryAclCheck", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: from },
+    {
+      Sid: "AWSLogDeliveryAclCheck",
+      Effect: "Allow",
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: "s3:GetBucketAcl",
+      Resource: bucketArn,
+      Condition: from,
+    },
   ];
 }
 
@@ -97,7 +104,11 @@ export const WAF_RATE_SHARES = { perClient: 0.05, anonymousPerIp: 0.01, perIp: 0
 /** Requests per WAF window for each rate rule, from the API's rate (requests per second). */
 export function wafRateLimits(apiRateLimit: number) {
   const perWindow = (share: number) => Math.max(10, Math.floor(apiRateLimit * WAF_RATE_WINDOW_SECONDS * share));
-  return { perClient: perWindow(WAF_RATE_SHARES.perClient), anonymousPerIp: perWindow(WAF_RATE_SHARES.anonymousPerIp), perIp: perWindow(WAF_RATE_SHARES.perIp) };
+  return {
+    perClient: perWindow(WAF_RATE_SHARES.perClient),
+    anonymousPerIp: perWindow(WAF_RATE_SHARES.anonymousPerIp),
+    perIp: perWindow(WAF_RATE_SHARES.perIp),
+  };
 }
 
 /** The core rule set's label for a body over 8 KB (its SizeRestrictions_BODY rule). */
@@ -111,7 +122,14 @@ type RateBased = Omit<aws.types.input.wafv2.WebAclRuleStatementRateBasedStatemen
 export function webAclRules(waf: WafArgs, metricPrefix: string): WebAclRule[] {
   const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: `${metricPrefix}-${metric}`, sampledRequestsEnabled: true });
   const limits = wafRateLimits(waf.apiRateLimit);
-  const hasAuthorization = { sizeConstraintStatement: { fieldToMatch: { singleHeader: { name: "authorization" } }, comparisonOperator: "GT", size: 0, textTransformations: [{ priority: 0, type: "NONE" }] } };
+  const hasAuthorization = {
+    sizeConstraintStatement: {
+      fieldToMatch: { singleHeader: { name: "authorization" } },
+      comparisonOperator: "GT",
+      size: 0,
+      textTransformations: [{ priority: 0, type: "NONE" }],
+    },
+  };
   const managed = (name: string, priority: number, ruleActionOverrides?: RuleActionOverride[]): WebAclRule => ({
     name,
     priority,
@@ -134,9 +152,15 @@ export function webAclRules(waf: WafArgs, metricPrefix: string): WebAclRule[] {
     managed("AWSManagedRulesAmazonIpReputationList", 3),
     ...(scoped ? [bodySizeOutside(waf.largeBodyPaths, visibility)] : []),
     // Counted per signed-in client (its token), so drivers behind one carrier-grade NAT address do not share a limit.
-    rate("rate-limit-per-client", 5, limits.perClient, { aggregateKeyType: "CUSTOM_KEYS", customKeys: [{ header: { name: "authorization", textTransformations: [{ priority: 0, type: "NONE" }] } }] }),
+    rate("rate-limit-per-client", 5, limits.perClient, {
+      aggregateKeyType: "CUSTOM_KEYS",
+      customKeys: [{ header: { name: "authorization", textTransformations: [{ priority: 0, type: "NONE" }] } }],
+    }),
     // Requests without a token are not counted above (WAF skips requests missing a key): count them per address.
-    rate("rate-limit-anonymous-per-ip", 6, limits.anonymousPerIp, { aggregateKeyType: "IP", scopeDownStatement: { notStatement: { statement: hasAuthorization } } }),
+    rate("rate-limit-anonymous-per-ip", 6, limits.anonymousPerIp, {
+      aggregateKeyType: "IP",
+      scopeDownStatement: { notStatement: { statement: hasAuthorization } },
+    }),
     rate("rate-limit-per-ip", 7, limits.perIp, { aggregateKeyType: "IP" }),
   ];
 }
@@ -160,7 +184,9 @@ function bodySizeOutside(paths: string[], visibility: (metric: string) => WebAcl
   };
 }
 
-const uriMatches = (pattern: string) => ({ regexMatchStatement: { regexString: pattern, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } });
+const uriMatches = (pattern: string) => ({
+  regexMatchStatement: { regexString: pattern, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] },
+});
 
 export interface EdgeArgs {
   /** Prefix of every physical name. @example "tms-prod" */
@@ -232,8 +258,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         bucket: pulumi.interpolate`${args.namePrefix}-spa-${accountId}`,
         kmsKeyArn: spaKey.arn,
-        extraPolicyStatements: (bucketArn) =>
-          distributionArn.apply((arn) => [cloudFrontReads(["s3:GetObject"], `${bucketArn}/*`, arn)]),
+        extraPolicyStatements: (bucketArn) => distributionArn.apply((arn) => [cloudFrontReads(["s3:GetObject"], `${bucketArn}/*`, arn)]),
       },
       { parent: this },
     );
@@ -247,7 +272,11 @@ export class Edge extends pulumi.ComponentResource {
       { name: `${args.namePrefix}-spa`, originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
       { parent: this },
     );
-    const router = new aws.cloudfront.Function(`${name}-spa-router`, { name: `${args.namePrefix}-spa-router`, runtime: "cloudfront-js-2.0", code: SPA_ROUTER, publish: true }, { parent: this });
+    const router = new aws.cloudfront.Function(
+      `${name}-spa-router`,
+      { name: `${args.namePrefix}-spa-router`, runtime: "cloudfront-js-2.0", code: SPA_ROUTER, publish: true },
+      { parent: this },
+    );
     const headers = this.createSecurityHeaders(name, args);
     const apiHost = pulumi.output(args.apiEndpoint).apply((url) => new URL(url).host);
 
@@ -325,24 +354,31 @@ export class Edge extends pulumi.ComponentResource {
     this.distributionId = distribution.id;
     this.distributionDomain = distribution.domainName;
     this.spaBucketName = spa.bucket.bucket;
-    this.registerOutputs({ siteUrl: this.siteUrl, distributionId: this.distributionId, distributionDomain: this.distributionDomain, spaBucketName: this.spaBucketName });
+    this.registerOutputs({
+      siteUrl: this.siteUrl,
+      distributionId: this.distributionId,
+      distributionDomain: this.distributionDomain,
+      spaBucketName: this.spaBucketName,
+    });
   }
 
   private createSecurityHeaders(name: string, args: EdgeArgs) {
-    const csp = pulumi.all(args.connectOrigins ?? []).apply((origins) =>
-      [
-        "default-src 'self'",
-        `connect-src 'self' ${origins.join(" ")}`.trim(),
-        "img-src 'self' data: blob: https:",
-        "style-src 'self' 'unsafe-inline'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-      ].join("; "),
-    );
+    const csp = pulumi
+      .all(args.connectOrigins ?? [])
+      .apply((origins) =>
+        [
+          "default-src 'self'",
+          `connect-src 'self' ${origins.join(" ")}`.trim(),
+          "img-src 'self' data: blob: https:",
+          "style-src 'self' 'unsafe-inline'",
+          "script-src 'self'",
+          "font-src 'self'",
+          "object-src 'none'",
+          "base-uri 'self'",
+          "frame-ancestors 'none'",
+          "form-action 'self'",
+        ].join("; "),
+      );
     return new aws.cloudfront.ResponseHeadersPolicy(
       `${name}-security-headers`,
       {
@@ -393,7 +429,13 @@ export class Edge extends pulumi.ComponentResource {
       {
         bucket: logs.bucket.id,
         rules: [
-          { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: args.logRetentionDays ?? 90 }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
+          {
+            id: "expire-logs",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: args.logRetentionDays ?? 90 },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+          },
         ],
       },
       { parent: this, dependsOn: logs.versioning ? [logs.versioning] : [] },
@@ -402,8 +444,18 @@ export class Edge extends pulumi.ComponentResource {
   }
 
   /** Standard access logs (v2): CloudFront's delivery source lives in us-east-1 and writes to the log bucket. */
-  private createAccessLogDelivery(name: string, args: EdgeArgs, distribution: aws.cloudfront.Distribution, bucket: aws.s3.Bucket, inUsEast1: pulumi.CustomResourceOptions) {
-    const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, { name: `${args.namePrefix}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn }, inUsEast1);
+  private createAccessLogDelivery(
+    name: string,
+    args: EdgeArgs,
+    distribution: aws.cloudfront.Distribution,
+    bucket: aws.s3.Bucket,
+    inUsEast1: pulumi.CustomResourceOptions,
+  ) {
+    const source = new aws.cloudwatch.LogDeliverySource(
+      `${name}-access-logs`,
+      { name: `${args.namePrefix}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn },
+      inUsEast1,
+    );
     const destination = new aws.cloudwatch.LogDeliveryDestination(
       `${name}-access-logs`,
       { name: `${args.namePrefix}-cdn-logs`, outputFormat: "json", deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn } },
@@ -417,7 +469,14 @@ export class Edge extends pulumi.ComponentResource {
     const option = certificate.domainValidationOptions[0];
     const record = new aws.route53.Record(
       `${name}-certificate-validation`,
-      { zoneId: domain.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+      {
+        zoneId: domain.hostedZoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
       { parent: this },
     );
     return new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }, inUsEast1);
@@ -438,7 +497,8 @@ export class Edge extends pulumi.ComponentResource {
   }
 
   private uploadSpa(name: string, directory: string, bucket: aws.s3.Bucket) {
-    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     for (const file of walk(directory).sort()) {
       const key = path.relative(directory, file).split(path.sep).join("/");
       new aws.s3.BucketObjectv2(

@@ -124,7 +124,11 @@ export class Network extends pulumi.ComponentResource {
     this.createS3GatewayEndpoint(name, a);
 
     // The Lambda group goes before the subnets on destroy: by the time it is gone, so are the interfaces the subnets wait for.
-    const groups = this.createSecurityGroups(name, a, vpc.subnets.apply((subnets) => subnets ?? []));
+    const groups = this.createSecurityGroups(
+      name,
+      a,
+      vpc.subnets.apply((subnets) => subnets ?? []),
+    );
     this.lambdaSecurityGroupId = groups.lambda.id;
     this.rdsSecurityGroupId = groups.rds.id;
     this.redisSecurityGroupId = groups.redis.id;
@@ -193,7 +197,11 @@ export class Network extends pulumi.ComponentResource {
         name: `${a.namePrefix}-vpc-flow-logs`,
         description: "Lets VPC Flow Logs write to its own log group and nowhere else",
         // Confused-deputy guard: only this account's flow logs may assume the role.
-        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId, pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`),
+        assumeRolePolicy: serviceTrustPolicy(
+          "vpc-flow-logs.amazonaws.com",
+          accountId,
+          pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`,
+        ),
       },
       { parent: this },
     );

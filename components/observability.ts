@@ -61,14 +61,55 @@ export class Observability extends pulumi.ComponentResource {
 
     // Missing RDS or Redis data means the instance stopped reporting: keep the last state, do not call it healthy.
     const db = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: args.database.instanceIdentifier }, treatMissingData: "missing" };
-    alarm({ ...db, name: "rds-cpu", metricName: "CPUUtilization", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.rdsCpuPercent, alarmDescription: `RDS CPU above ${t.rdsCpuPercent}%` });
-    alarm({ ...db, name: "rds-free-memory", metricName: "FreeableMemory", statistic: "Average", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "LessThanThreshold", threshold: t.rdsFreeMemoryBytes, alarmDescription: `RDS freeable memory below ${Math.round(t.rdsFreeMemoryBytes / 1024 ** 2)} MB` });
+    alarm({
+      ...db,
+      name: "rds-cpu",
+      metricName: "CPUUtilization",
+      statistic: "Average",
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.rdsCpuPercent,
+      alarmDescription: `RDS CPU above ${t.rdsCpuPercent}%`,
+    });
+    alarm({
+      ...db,
+      name: "rds-free-memory",
+      metricName: "FreeableMemory",
+      statistic: "Average",
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: "LessThanThreshold",
+      threshold: t.rdsFreeMemoryBytes,
+      alarmDescription: `RDS freeable memory below ${Math.round(t.rdsFreeMemoryBytes / 1024 ** 2)} MB`,
+    });
 
     for (const [fn, functionName] of Object.entries(args.functions)) {
       // No invocations, no errors: missing data is healthy.
       const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: functionName }, period: 60, treatMissingData: "notBreaching" };
-      alarm({ ...lambda, name: `${fn}-errors`, metricName: "Errors", statistic: "Sum", evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaErrorsPerMinute, alarmDescription: `${fn}: more than ${t.lambdaErrorsPerMinute} errors a minute` });
-      alarm({ ...lambda, name: `${fn}-duration`, metricName: "Duration", extendedStatistic: "p99", evaluationPeriods: 3, datapointsToAlarm: 2, comparisonOperator: "GreaterThanThreshold", threshold: t.lambdaDurationMs, alarmDescription: `${fn}: p99 duration above ${t.lambdaDurationMs / 1000} s` });
+      alarm({
+        ...lambda,
+        name: `${fn}-errors`,
+        metricName: "Errors",
+        statistic: "Sum",
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.lambdaErrorsPerMinute,
+        alarmDescription: `${fn}: more than ${t.lambdaErrorsPerMinute} errors a minute`,
+      });
+      alarm({
+        ...lambda,
+        name: `${fn}-duration`,
+        metricName: "Duration",
+        extendedStatistic: "p99",
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.lambdaDurationMs,
+        alarmDescription: `${fn}: p99 duration above ${t.lambdaDurationMs / 1000} s`,
+      });
     }
 
     alarm({
@@ -81,22 +122,78 @@ export class Observability extends pulumi.ComponentResource {
       treatMissingData: "notBreaching",
       // A rate, not a count: 5xx responses as a share of all requests.
       metricQueries: [
-        { id: "errors", metric: { namespace: "AWS/ApiGateway", metricName: "5xx", dimensions: { ApiId: args.api.apiId }, period: 60, stat: "Sum" }, returnData: false },
-        { id: "requests", metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: { ApiId: args.api.apiId }, period: 60, stat: "Sum" }, returnData: false },
+        {
+          id: "errors",
+          metric: { namespace: "AWS/ApiGateway", metricName: "5xx", dimensions: { ApiId: args.api.apiId }, period: 60, stat: "Sum" },
+          returnData: false,
+        },
+        {
+          id: "requests",
+          metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: { ApiId: args.api.apiId }, period: 60, stat: "Sum" },
+          returnData: false,
+        },
         { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "5xx %", returnData: true },
       ],
     });
-    alarm({ name: "api-latency", namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: { ApiId: args.api.apiId }, extendedStatistic: "p99", period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, comparisonOperator: "GreaterThanThreshold", threshold: t.apiLatencyMs, treatMissingData: "notBreaching", alarmDescription: `API: p99 latency above ${t.apiLatencyMs / 1000} s` });
+    alarm({
+      name: "api-latency",
+      namespace: "AWS/ApiGateway",
+      metricName: "Latency",
+      dimensions: { ApiId: args.api.apiId },
+      extendedStatistic: "p99",
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.apiLatencyMs,
+      treatMissingData: "notBreaching",
+      alarmDescription: `API: p99 latency above ${t.apiLatencyMs / 1000} s`,
+    });
 
     if (args.redis) {
       for (let node = 1; node <= args.redis.nodes; node++) {
-        const cache = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: pulumi.interpolate`${args.redis.replicationGroupId}-${String(node).padStart(3, "0")}` }, period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "missing" };
-        alarm({ ...cache, name: `redis-${node}-cpu`, metricName: "EngineCPUUtilization", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisCpuPercent, alarmDescription: `Redis engine CPU above ${t.redisCpuPercent}%` });
-        alarm({ ...cache, name: `redis-${node}-memory`, metricName: "DatabaseMemoryUsagePercentage", statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: t.redisMemoryPercent, alarmDescription: `Redis memory above ${t.redisMemoryPercent}%` });
+        const cache = {
+          namespace: "AWS/ElastiCache",
+          dimensions: { CacheClusterId: pulumi.interpolate`${args.redis.replicationGroupId}-${String(node).padStart(3, "0")}` },
+          period: 60,
+          evaluationPeriods: 5,
+          datapointsToAlarm: 3,
+          treatMissingData: "missing",
+        };
+        alarm({
+          ...cache,
+          name: `redis-${node}-cpu`,
+          metricName: "EngineCPUUtilization",
+          statistic: "Average",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: t.redisCpuPercent,
+          alarmDescription: `Redis engine CPU above ${t.redisCpuPercent}%`,
+        });
+        alarm({
+          ...cache,
+          name: `redis-${node}-memory`,
+          metricName: "DatabaseMemoryUsagePercentage",
+          statistic: "Average",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: t.redisMemoryPercent,
+          alarmDescription: `Redis memory above ${t.redisMemoryPercent}%`,
+        });
       }
     }
 
-    alarm({ name: "jobs-dead-letters", namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: args.deadLetterQueueName }, statistic: "Maximum", period: 300, evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", threshold: t.deadLettersVisible, treatMissingData: "notBreaching", alarmDescription: "A scheduled job failed after its retries" });
+    alarm({
+      name: "jobs-dead-letters",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: args.deadLetterQueueName },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.deadLettersVisible,
+      treatMissingData: "notBreaching",
+      alarmDescription: "A scheduled job failed after its retries",
+    });
 
     const dashboard = this.createDashboard(name, args);
     this.dashboardName = dashboard.dashboardName;
@@ -133,7 +230,15 @@ export class Observability extends pulumi.ComponentResource {
   private createDashboard(name: string, args: ObservabilityArgs) {
     const { region } = awsContext(this);
     const body = pulumi
-      .all([region, args.api.apiId, args.database.instanceIdentifier, pulumi.all(args.functions), args.redis ? args.redis.replicationGroupId : "", args.deadLetterQueueName, args.distributionId ?? ""])
+      .all([
+        region,
+        args.api.apiId,
+        args.database.instanceIdentifier,
+        pulumi.all(args.functions),
+        args.redis ? args.redis.replicationGroupId : "",
+        args.deadLetterQueueName,
+        args.distributionId ?? "",
+      ])
       .apply(([reg, apiId, dbId, functions, redisId, dlq, distributionId]) => {
         const widget = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => ({
           type: "metric",

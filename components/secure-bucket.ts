@@ -49,9 +49,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, opts: p
     child,
   );
   const versioning =
-    args.versioning === false
-      ? undefined
-      : new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+    args.versioning === false ? undefined : new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
   const policy = new aws.s3.BucketPolicy(
     name,
     {

@@ -69,7 +69,11 @@ export class DocumentStore extends pulumi.ComponentResource {
 
     const key = createKey(`${name}-key`, { description: `${a.namePrefix} documents bucket`, alias: `${a.namePrefix}-documents` }, stateful);
 
-    const documents = createSecureBucket(`${name}-bucket`, { bucket: pulumi.interpolate`${a.namePrefix}-documents-${accountId}`, kmsKeyArn: key.arn }, stateful);
+    const documents = createSecureBucket(
+      `${name}-bucket`,
+      { bucket: pulumi.interpolate`${a.namePrefix}-documents-${accountId}`, kmsKeyArn: key.arn },
+      stateful,
+    );
     this.bucket = documents.bucket;
     this.createLifecycle(`${name}-bucket`, a.lifecycle, documents.bucket, documents.versioning!, a.lifecycle.noncurrentVersionExpirationDays);
 
@@ -119,7 +123,14 @@ export class DocumentStore extends pulumi.ComponentResource {
   }
 
   /** The same rules on the documents bucket and its replica; the replica keeps old versions longer. */
-  private createLifecycle(name: string, l: typeof DOCUMENT_LIFECYCLE_DEFAULTS, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning, noncurrentDays: number, opts: pulumi.CustomResourceOptions = {}) {
+  private createLifecycle(
+    name: string,
+    l: typeof DOCUMENT_LIFECYCLE_DEFAULTS,
+    bucket: aws.s3.Bucket,
+    versioning: aws.s3.BucketVersioning,
+    noncurrentDays: number,
+    opts: pulumi.CustomResourceOptions = {},
+  ) {
     return new aws.s3.BucketLifecycleConfiguration(
       name,
       {
@@ -155,7 +166,13 @@ export class DocumentStore extends pulumi.ComponentResource {
   }
 
   /** CloudTrail data events for every object of the documents bucket, in a trail and log bucket of their own. */
-  private createAccessAudit(name: string, a: Normalized, audit: NonNullable<DocumentStoreArgs["accessAudit"]>, documents: aws.s3.Bucket, accountId: pulumi.Output<string>) {
+  private createAccessAudit(
+    name: string,
+    a: Normalized,
+    audit: NonNullable<DocumentStoreArgs["accessAudit"]>,
+    documents: aws.s3.Bucket,
+    accountId: pulumi.Output<string>,
+  ) {
     const { region } = awsContext(this);
     const trailName = `${a.namePrefix}-documents-access`;
     const trailArn = pulumi.interpolate`arn:aws:cloudtrail:${region}:${accountId}:trail/${trailName}`;
@@ -172,7 +189,10 @@ export class DocumentStore extends pulumi.ComponentResource {
               Principal: { Service: "cloudtrail.amazonaws.com" },
               Action: "kms:GenerateDataKey*",
               Resource: "*",
-              Condition: { StringEquals: { "aws:SourceArn": arn }, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` } },
+              Condition: {
+                StringEquals: { "aws:SourceArn": arn },
+                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
+              },
             },
             { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
           ]),
@@ -187,7 +207,14 @@ export class DocumentStore extends pulumi.ComponentResource {
         kmsKeyArn: key.arn,
         extraPolicyStatements: (bucketArn) =>
           pulumi.all([trailArn, accountId]).apply(([arn, account]): PolicyStatement[] => [
-            { Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: { StringEquals: { "aws:SourceArn": arn } } },
+            {
+              Sid: "CloudTrailChecksAcl",
+              Effect: "Allow",
+              Principal: { Service: "cloudtrail.amazonaws.com" },
+              Action: "s3:GetBucketAcl",
+              Resource: bucketArn,
+              Condition: { StringEquals: { "aws:SourceArn": arn } },
+            },
             {
               Sid: "CloudTrailWrites",
               Effect: "Allow",
@@ -202,7 +229,18 @@ export class DocumentStore extends pulumi.ComponentResource {
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-audit`,
-      { bucket: logs.bucket.id, rules: [{ id: "expire-audit-logs", status: "Enabled", filter: {}, expiration: { days: audit.retentionDays }, noncurrentVersionExpiration: { noncurrentDays: 1 } }] },
+      {
+        bucket: logs.bucket.id,
+        rules: [
+          {
+            id: "expire-audit-logs",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: audit.retentionDays },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+          },
+        ],
+      },
       { parent: this, dependsOn: logs.versioning ? [logs.versioning] : [] },
     );
     return new aws.cloudtrail.Trail(
@@ -251,7 +289,9 @@ export class DocumentStore extends pulumi.ComponentResource {
       { bucket: pulumi.interpolate`${a.namePrefix}-documents-replica-${accountId}`, kmsKeyArn: replicaKey.arn },
       { ...inReplicaRegion, protect: a.protect, retainOnDelete: a.protect },
     );
-    this.createLifecycle(`${name}-replica`, a.lifecycle, target.bucket, target.versioning!, a.lifecycle.replicaNoncurrentVersionExpirationDays, { provider: replica.provider });
+    this.createLifecycle(`${name}-replica`, a.lifecycle, target.bucket, target.versioning!, a.lifecycle.replicaNoncurrentVersionExpirationDays, {
+      provider: replica.provider,
+    });
 
     const { region: homeRegion } = awsContext(this);
     const role = new aws.iam.Role(

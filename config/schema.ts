@@ -47,9 +47,7 @@ const networkSchema = z
     // Required: the NAT layout is the network's biggest cost and availability
     // trade-off, so each stack states it.
     natGateways: z.enum(["OnePerAz", "Single"]),
-    flowLogs: z
-      .strictObject({ trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL") })
-      .default({ trafficType: "ALL" }),
+    flowLogs: z.strictObject({ trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL") }).default({ trafficType: "ALL" }),
   })
   .superRefine(
     (layout, ctx) => {
@@ -74,7 +72,10 @@ const databaseSchema = z.strictObject({
   readReplicas: z.number().int().min(0).max(5).default(DB_DEFAULTS.readReplicas),
   slowStatementMs: positiveInt.default(DB_DEFAULTS.slowStatementMs),
   maxConnections: z.number().int().min(20).max(5000).optional(),
-  restoreFromSnapshot: z.string().regex(/^[A-Za-z][A-Za-z0-9:-]{0,254}$/, { message: "expected an RDS snapshot identifier or ARN" }).optional(),
+  restoreFromSnapshot: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9:-]{0,254}$/, { message: "expected an RDS snapshot identifier or ARN" })
+    .optional(),
   backupWindow: z.string().default(DB_DEFAULTS.backupWindow),
   maintenanceWindow: z.string().default(DB_DEFAULTS.maintenanceWindow),
 });
@@ -92,7 +93,10 @@ const cacheSchema = z.discriminatedUnion("enabled", [
 const documentsSchema = z.strictObject({
   /** Extra browser origins for presigned uploads (e.g. a local SPA dev server); the site's own origin is added by the program. */
   corsOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
-  replicaRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region name like "ap-south-2"' }).optional(),
+  replicaRegion: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]+-\d$/, { message: 'expected a region name like "ap-south-2"' })
+    .optional(),
   /** Record every read and write of a document (CloudTrail data events), kept tms:logRetentionDays. */
   accessAudit: z.boolean().default(false),
 });
@@ -117,7 +121,9 @@ const authSchema = z.strictObject({
   /** Cognito's email through SES (the default sender allows about 50 a day); omit for the default sender. */
   email: z
     .strictObject({
-      from: z.string().regex(/^(?:[^<>]*<)?[^@<>\s]+@([^@<>\s]+)>?$/, { message: 'expected an address, optionally with a name: "TMS <no-reply@tms.example.in>"' }),
+      from: z
+        .string()
+        .regex(/^(?:[^<>]*<)?[^@<>\s]+@([^@<>\s]+)>?$/, { message: 'expected an address, optionally with a name: "TMS <no-reply@tms.example.in>"' }),
       sesIdentity: z.string().min(3),
     })
     .refine((e) => sesIdentityCovers(e.sesIdentity, e.from), { message: "expected the from address to be the SES identity or at its domain", path: ["from"] })
@@ -161,7 +167,10 @@ const edgeSchema = z.strictObject({
    */
   originVerify: z.strictObject({ activeSecret: z.enum(["a", "b"]).default("a") }).optional(),
   /** A built SPA to upload, relative to the project (e.g. "../web/dist"); omit when the SPA's pipeline deploys it. */
-  spaDirectory: z.string().refine((dir) => fs.existsSync(path.resolve(PROJECT_ROOT, dir)), { message: "expected an existing directory" }).optional(),
+  spaDirectory: z
+    .string()
+    .refine((dir) => fs.existsSync(path.resolve(PROJECT_ROOT, dir)), { message: "expected an existing directory" })
+    .optional(),
   priceClass: z.enum(["PriceClass_200", "PriceClass_All"]).default("PriceClass_200"),
 });
 
@@ -203,14 +212,24 @@ const stackConfigSchema = z
     budgetProblem(config["tms:functions"], postgres, ctx);
     const providerUrl = config["tms:maps"].providerUrl;
     if (providerUrl && !config["tms:mapsApiKey"]) {
-      problem(ctx, ["tms:mapsApiKey"], "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set", undefined);
+      problem(
+        ctx,
+        ["tms:mapsApiKey"],
+        "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set",
+        undefined,
+      );
     }
     if (!providerUrl && config["tms:mapsApiKey"]) {
       problem(ctx, ["tms:maps", "providerUrl"], "expected the provider's URL since tms:mapsApiKey is set", undefined);
     }
     const edge = config["tms:edge"];
     if (edge.waf && !edge.originVerify) {
-      problem(ctx, ["tms:edge", "originVerify"], "expected the origin secret with a WAF ({ activeSecret: a }): without it, the API's own URL goes around the WAF", undefined);
+      problem(
+        ctx,
+        ["tms:edge", "originVerify"],
+        "expected the origin secret with a WAF ({ activeSecret: a }): without it, the API's own URL goes around the WAF",
+        undefined,
+      );
     }
     config["tms:network"].availabilityZones.forEach((zone, i) => {
       if (!new RegExp(`^${config["aws:region"]}[a-z]$`).test(zone)) {
@@ -231,7 +250,12 @@ function budgetProblem(functions: z.output<typeof functionsSchema>, postgres: z.
   if (maxConnections === undefined) return; // the instance class itself is reported
   const dbFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).filter((fn) => FUNCTIONS[fn].database);
   const reserved = dbFunctions.map((fn) => reservedConcurrencyOf(fn, functions.reservedConcurrency) ?? 0);
-  const { demand, fits } = connectionDemand({ reservedConcurrency: reserved, poolSize: functions.dbPoolSize, headroom: functions.connectionHeadroom, maxConnections });
+  const { demand, fits } = connectionDemand({
+    reservedConcurrency: reserved,
+    poolSize: functions.dbPoolSize,
+    headroom: functions.connectionHeadroom,
+    maxConnections,
+  });
   if (fits) return;
   const containers = reserved.reduce((a, b) => a + b, 0);
   problem(
@@ -291,7 +315,9 @@ export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretK
 /** Validates the raw config (values already decoded from Pulumi's strings) into the program's typed view. */
 export function parseStackConfig(raw: RawStackConfig, stack: string, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
   const config = effectiveStackConfig(raw, stack, secretKeys);
-  const ours = Object.entries(config).filter(([key]) => key.startsWith("tms:")).map(([key, value]) => [key.slice("tms:".length), value]);
+  const ours = Object.entries(config)
+    .filter(([key]) => key.startsWith("tms:"))
+    .map(([key, value]) => [key.slice("tms:".length), value]);
   return { stack, region: config["aws:region"], defaultTags: config["aws:defaultTags"].tags, ...Object.fromEntries(ours) } as StackConfig;
 }
 
@@ -326,7 +352,8 @@ function walkConfigSchema(visit: (path: string, defaultValue: unknown) => void):
       case "pipe":
         return walk(def.in, at, ownDefault);
       case "object":
-        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(value, `${at}.${key}`, (ownDefault as Record<string, unknown> | undefined)?.[key]);
+        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>))
+          walk(value, `${at}.${key}`, (ownDefault as Record<string, unknown> | undefined)?.[key]);
         return;
       case "union":
         for (const option of def.options as z.ZodType[]) walk(option, at, ownDefault);

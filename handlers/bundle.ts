@@ -80,7 +80,10 @@ export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR,
   const files: Record<string, string> = {};
   for (const out of result.outputFiles) files[path.basename(out.path)] = out.text;
   if (fn === "migrate") {
-    for (const file of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       files[`migrations/${file}`] = fs.readFileSync(path.join(MIGRATIONS_DIR, file), "utf8");
     }
   }

@@ -112,7 +112,9 @@ function resolveConfig(project: ProjectFile, stackConfig: Record<string, unknown
   const merged: Record<string, unknown> = {};
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
     const isDeclaration = declaration !== null && typeof declaration === "object";
-    const value = isDeclaration ? (declaration as { default?: unknown; value?: unknown }).value ?? (declaration as { default?: unknown }).default : declaration;
+    const value = isDeclaration
+      ? ((declaration as { default?: unknown; value?: unknown }).value ?? (declaration as { default?: unknown }).default)
+      : declaration;
     if (value !== undefined) merged[qualify(key)] = value;
   }
   for (const [key, value] of Object.entries(stackConfig)) merged[qualify(key)] = value;
@@ -284,7 +286,11 @@ export function runProgram(options: RunOptions): Promise<ProgramRun> {
  * (objects JSON-encoded), secure values as placeholders, and which keys are
  * secret. Throws PlanInputError for a bad stack name or a missing file.
  */
-export function stackConfigValues(options: Pick<RunOptions, "stack" | "configFile" | "config">): { project: string; values: Record<string, string>; secretKeys: string[] } {
+export function stackConfigValues(options: Pick<RunOptions, "stack" | "configFile" | "config">): {
+  project: string;
+  values: Record<string, string>;
+  secretKeys: string[];
+} {
   const project = readYaml(path.join(PROJECT_DIR, "Pulumi.yaml")) as ProjectFile;
   const stackFile = options.configFile ?? path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`);
   if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
@@ -328,7 +334,8 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
     await waitForRPCs();
     if (failures.length > 0) throw failures[0];
     // The engine's own words for it.
-    if (monitor.duplicateUrns.length > 0) throw new Error(monitor.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
+    if (monitor.duplicateUrns.length > 0)
+      throw new Error(monitor.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
     if (pulumi.log.hasErrors()) throw new Error("the program logged errors (see above)");
   } catch (err) {
     if (err !== null && typeof err === "object") reportedFailures.add(err);

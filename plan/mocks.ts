@@ -10,7 +10,11 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 const DEFAULT_REGION = "ap-south-1";
 
 /** `10.0.1.0/24` → `10-0-1-0-24`, for ids derived from address ranges. */
-const slug = (text: string) => text.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+const slug = (text: string) =>
+  text
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
 
 interface SubnetSpec {
   type: string;
@@ -79,9 +83,7 @@ export class PlanMocks implements Mocks {
 function vpcOutputs(name: string, inputs: Record<string, unknown>) {
   const specs = (inputs.subnetSpecs as SubnetSpec[] | undefined) ?? [];
   const idsOf = (type: string) =>
-    specs
-      .filter((spec) => spec.type === type)
-      .flatMap((spec) => (spec.cidrBlocks ?? []).map((cidr) => `subnet-${slug(spec.name ?? type)}-${slug(cidr)}`));
+    specs.filter((spec) => spec.type === type).flatMap((spec) => (spec.cidrBlocks ?? []).map((cidr) => `subnet-${slug(spec.name ?? type)}-${slug(cidr)}`));
   return {
     vpcId: `vpc-${slug(name)}`,
     publicSubnetIds: idsOf("Public"),
@@ -104,7 +106,13 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
         endpoint: `${address}:5432`,
         arn: `arn:aws:rds:${region}:${account}:db:${id}`,
         ...(inputs.manageMasterUserPassword && {
-          masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-${slug(id)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
+          masterUserSecrets: [
+            {
+              secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-${slug(id)}-AbCdEf`,
+              kmsKeyId: inputs.masterUserSecretKmsKeyId,
+              secretStatus: "active",
+            },
+          ],
         }),
       };
     }
@@ -121,11 +129,21 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
     case "aws:s3/bucketV2:BucketV2":
       return { bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com`, region };
     case "aws:apigatewayv2/api:Api":
-      return { apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${region}:${account}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
+      return {
+        apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+        executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
+        arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+      };
     case "aws:lambda/function:Function": {
       const arn = `arn:aws:lambda:${region}:${account}:function:${id}`;
       const version = inputs.publish ? "1" : "$LATEST";
-      return { arn, invokeArn: lambdaInvokeArn(region, arn), version, qualifiedArn: `${arn}:${version}`, qualifiedInvokeArn: lambdaInvokeArn(region, `${arn}:${version}`) };
+      return {
+        arn,
+        invokeArn: lambdaInvokeArn(region, arn),
+        version,
+        qualifiedArn: `${arn}:${version}`,
+        qualifiedInvokeArn: lambdaInvokeArn(region, `${arn}:${version}`),
+      };
     }
     case "aws:lambda/alias:Alias": {
       const arn = `arn:aws:lambda:${region}:${account}:function:${inputs.functionName}:${inputs.name}`;
@@ -139,14 +157,26 @@ function computedAttributes(type: string, name: string, id: string, inputs: Reco
       return { arn: `arn:aws:sqs:${region}:${account}:${id}`, url: `https://sqs.${region}.amazonaws.com/${account}/${id}` };
     case "aws:cloudfront/distribution:Distribution": {
       const distributionId = `E${slug(name).replace(/-/g, "").toUpperCase().slice(0, 13)}`;
-      return { id: distributionId, arn: `arn:aws:cloudfront::${account}:distribution/${distributionId}`, domainName: `d${distributionId.toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+      return {
+        id: distributionId,
+        arn: `arn:aws:cloudfront::${account}:distribution/${distributionId}`,
+        domainName: `d${distributionId.toLowerCase()}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+      };
     }
     case "aws:cloudfront/function:Function":
       return { arn: `arn:aws:cloudfront::${account}:function/${id}` };
     case "aws:acm/certificate:Certificate":
       return {
         arn: `arn:aws:acm:${region}:${account}:certificate/${slug(name)}`,
-        domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_x1.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_x2.acm-validations.aws." }],
+        domainValidationOptions: [
+          {
+            domainName: inputs.domainName,
+            resourceRecordName: `_x1.${inputs.domainName}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: "_x2.acm-validations.aws.",
+          },
+        ],
       };
     case "aws:route53/record:Record":
       return { fqdn: String(inputs.name).replace(/\.$/, "") };

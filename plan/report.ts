@@ -64,7 +64,8 @@ export function readPlanFile(file: string): Plan {
   } catch (err) {
     throw new PlanFileError(`cannot read plan ${file}: ${(err as Error).message}`);
   }
-  if (typeof doc?.stack !== "string" || !Array.isArray(doc.resources)) throw new PlanFileError(`${file} is not a plan: expected { "stack": "...", "resources": [...] }`);
+  if (typeof doc?.stack !== "string" || !Array.isArray(doc.resources))
+    throw new PlanFileError(`${file} is not a plan: expected { "stack": "...", "resources": [...] }`);
   const resources = doc.resources.map((r: any, i: number): PlanResource => {
     for (const key of ["urn", "type", "name"]) {
       if (typeof r?.[key] !== "string") throw new PlanFileError(`${file}: resources[${i}].${key} must be a string`);
@@ -86,8 +87,15 @@ export function readPlanFile(file: string): Plan {
       ...(r.secrets && { secrets: r.secrets }),
     };
   });
-  const policy = isPlainObject<any>(doc.policy) && Array.isArray(doc.policy.violations) ? policyReport(doc.policy.pack ?? null, doc.policy.violations) : NO_POLICY_PACK;
-  return { project: typeof doc.project === "string" ? doc.project : "", stack: doc.stack, resources, outputs: isPlainObject<JsonValue>(doc.outputs) ? doc.outputs : {}, policy };
+  const policy =
+    isPlainObject<any>(doc.policy) && Array.isArray(doc.policy.violations) ? policyReport(doc.policy.pack ?? null, doc.policy.violations) : NO_POLICY_PACK;
+  return {
+    project: typeof doc.project === "string" ? doc.project : "",
+    stack: doc.stack,
+    resources,
+    outputs: isPlainObject<JsonValue>(doc.outputs) ? doc.outputs : {},
+    policy,
+  };
 }
 
 /** 0 when no mandatory policy is violated, 1 otherwise. */
@@ -144,9 +152,7 @@ export function renderPolicy(policy: PolicyReport): string[] {
 export function formatPlan(plan: Plan): string {
   const counts = new Map<string, number>();
   for (const resource of plan.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
-  const countLines = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([type, n]) => `  ${String(n).padStart(4)}  ${type}`);
+  const countLines = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, n]) => `  ${String(n).padStart(4)}  ${type}`);
   return [
     `Offline plan for ${plan.project}/${plan.stack} (mock engine: no cloud calls, no credentials)`,
     "",

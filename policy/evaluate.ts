@@ -94,7 +94,8 @@ export function resolvePackConfig(pack: PackDefinition, document: unknown = {}):
     const own = policy.name in entries ? split(policy.name, entries[policy.name]) : { props: {} };
     const schema = policy.configSchema?.properties ?? {};
     const properties: Record<string, unknown> = {};
-    for (const [key, spec] of Object.entries(schema)) if ((spec as { default?: unknown }).default !== undefined) properties[key] = (spec as { default: unknown }).default;
+    for (const [key, spec] of Object.entries(schema))
+      if ((spec as { default?: unknown }).default !== undefined) properties[key] = (spec as { default: unknown }).default;
     for (const [key, value] of Object.entries(own.props)) {
       const spec = schema[key] as { type?: string } | undefined;
       if (!spec) problems.push(`${policy.name}.${key}: the policy has no such config property (has: ${Object.keys(schema).join(", ") || "none"})`);
@@ -164,7 +165,12 @@ function policyResources(resources: PlanResource[]): PolicyResource[] {
     return resource;
   });
   resources.forEach((r, i) => {
-    const resource = built[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+    const resource = built[i] as {
+      parent?: PolicyResource;
+      provider?: unknown;
+      dependencies: PolicyResource[];
+      propertyDependencies: Record<string, PolicyResource[]>;
+    };
     if (r.parent && byUrn.has(r.parent)) resource.parent = byUrn.get(r.parent);
     const provider = resources.find((p) => r.provider && r.provider.startsWith(`${p.urn}::`));
     if (provider) resource.provider = { type: provider.type, props: toProps(provider.inputs), urn: provider.urn, name: provider.name };

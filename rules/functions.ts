@@ -93,13 +93,20 @@ export const ENVIRONMENT = {
   POWERTOOLS_SERVICE_NAME: z.string().optional().describe("service name in logs and metrics"),
   POWERTOOLS_LOG_LEVEL: z.string().optional().describe("log level (default INFO)"),
   POWERTOOLS_METRICS_NAMESPACE: z.string().optional().describe("CloudWatch namespace of the EMF metrics"),
-  ORIGIN_VERIFY_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront"),
+  ORIGIN_VERIFY_SECRET_ARN: arn()
+    .optional()
+    .describe("Secrets Manager ARN of CloudFront's origin header values; unset accepts requests that did not come through CloudFront"),
   DB_HOST: z.string().min(1).describe("PostgreSQL writer endpoint"),
   DB_PORT: intFrom(5432, 1, 65535).describe("PostgreSQL port (default 5432)"),
   DB_NAME: z.string().min(1).describe("database name"),
   DB_SECRET_ARN: arn().describe("Secrets Manager ARN of the RDS-managed master credentials ({username, password})"),
-  DB_POOL_MAX: intFrom(DB_POOL.default, DB_POOL.min, DB_POOL.max).describe(`connections per container (${DB_POOL.min}-${DB_POOL.max}, default ${DB_POOL.default}; the stack's dbPoolSize)`),
-  DB_SSL: z.enum(["verify", "off"]).default("verify").describe('"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)'),
+  DB_POOL_MAX: intFrom(DB_POOL.default, DB_POOL.min, DB_POOL.max).describe(
+    `connections per container (${DB_POOL.min}-${DB_POOL.max}, default ${DB_POOL.default}; the stack's dbPoolSize)`,
+  ),
+  DB_SSL: z
+    .enum(["verify", "off"])
+    .default("verify")
+    .describe('"verify" (TLS, certificate and host name checked against RDS\'s CAs shipped in the bundle) or "off" (local only)'),
   REDIS_HOST: z.string().min(1).optional().describe("Redis primary endpoint; unset runs without a cache"),
   REDIS_PORT: intFrom(6379, 1, 65535).describe("Redis port (default 6379)"),
   REDIS_AUTH_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of the Redis AUTH token"),

@@ -32,7 +32,10 @@ export function lifecycleProblems(lifecycle: Partial<typeof DOCUMENT_LIFECYCLE_D
   }
   if (l.noncurrentVersionExpirationDays < 1) problems.push({ path: ["noncurrentVersionExpirationDays"], message: "expected at least 1" });
   if (l.replicaNoncurrentVersionExpirationDays < l.noncurrentVersionExpirationDays) {
-    problems.push({ path: ["replicaNoncurrentVersionExpirationDays"], message: `expected at least noncurrentVersionExpirationDays (${l.noncurrentVersionExpirationDays}): the replica is where lost versions are found` });
+    problems.push({
+      path: ["replicaNoncurrentVersionExpirationDays"],
+      message: `expected at least noncurrentVersionExpirationDays (${l.noncurrentVersionExpirationDays}): the replica is where lost versions are found`,
+    });
   }
   return problems;
 }

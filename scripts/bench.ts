@@ -49,7 +49,15 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 function positions(vehicleId: string, batch: number) {
   const start = Date.UTC(2026, 0, 1) + batch * BATCH * 1000;
-  return Array.from({ length: BATCH }, (_, i) => ({ vehicleId, recordedAt: new Date(start + i * 1000).toISOString(), lat: 19 + i / 1e4, lng: 72.8 + i / 1e4, speedKmh: 40, heading: 90, accuracyM: 5 }));
+  return Array.from({ length: BATCH }, (_, i) => ({
+    vehicleId,
+    recordedAt: new Date(start + i * 1000).toISOString(),
+    lat: 19 + i / 1e4,
+    lng: 72.8 + i / 1e4,
+    speedKmh: 40,
+    heading: 90,
+    accuracyM: 5,
+  }));
 }
 
 function event(method: string, path: string, orgId: string, body?: unknown) {
@@ -58,7 +66,11 @@ function event(method: string, path: string, orgId: string, body?: unknown) {
     rawQueryString: "",
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
-    requestContext: { requestId: "bench", http: { method, path }, authorizer: { jwt: { claims: { sub: "bench", "custom:org_id": orgId, "cognito:groups": "[dispatcher]" } } } },
+    requestContext: {
+      requestId: "bench",
+      http: { method, path },
+      authorizer: { jwt: { claims: { sub: "bench", "custom:org_id": orgId, "cognito:groups": "[dispatcher]" } } },
+    },
   } as never;
 }
 
@@ -84,7 +96,9 @@ async function ingest(db: Db, orgId: string) {
   started = performance.now();
   for (let b = 0; b < BATCHES; b++) {
     const rows = positions(raw, b);
-    const values = rows.map((_, i) => `($${i * 9 + 1}, $${i * 9 + 2}, $${i * 9 + 3}, $${i * 9 + 4}, $${i * 9 + 5}, $${i * 9 + 6}, $${i * 9 + 7}, $${i * 9 + 8}, $${i * 9 + 9})`);
+    const values = rows.map(
+      (_, i) => `($${i * 9 + 1}, $${i * 9 + 2}, $${i * 9 + 3}, $${i * 9 + 4}, $${i * 9 + 5}, $${i * 9 + 6}, $${i * 9 + 7}, $${i * 9 + 8}, $${i * 9 + 9})`,
+    );
     await db.query(
       `INSERT INTO positions (vehicle_id, recorded_at, org_id, trip_id, lat, lng, speed_kmh, heading, accuracy_m) VALUES ${values.join(", ")}`,
       rows.flatMap((p) => [p.vehicleId, p.recordedAt, orgId, null, p.lat, p.lng, p.speedKmh, p.heading, p.accuracyM]),
@@ -116,7 +130,13 @@ function bundles() {
     const file = path.join(dir, `${fn}.js`);
     fs.writeFileSync(file, bundle.code);
     const loads = Array.from({ length: 5 }, () =>
-      Number(execFileSync(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: "utf8" })),
+      Number(
+        execFileSync(
+          process.execPath,
+          ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`],
+          { encoding: "utf8" },
+        ),
+      ),
     ).sort((a, b) => a - b);
     return { fn, kb: Buffer.byteLength(bundle.code) / 1024, loadMs: loads[2] };
   });
@@ -144,19 +164,54 @@ async function main() {
     const rate = (v: number) => Math.round(v).toLocaleString("en");
     const ms = (v: number) => v.toFixed(2);
     const ratios = rounds.map((r) => r.handlerRate / r.rawRate);
-    const latencyCell = (samples: Awaited<ReturnType<typeof latency>>[]) => `${spread(samples.map((s) => s.p50), ms)} / ${spread(samples.map((s) => s.p99), ms)} ms`;
+    const latencyCell = (samples: Awaited<ReturnType<typeof latency>>[]) =>
+      `${spread(
+        samples.map((s) => s.p50),
+        ms,
+      )} / ${spread(
+        samples.map((s) => s.p99),
+        ms,
+      )} ms`;
     const rows: [string, string, string, string][] = [
-      ["ingest: tracking handler, batches of 500", `${spread(rounds.map((r) => r.handlerRate), rate)} positions/s`, "", ""],
-      ["ingest: raw multi-row INSERT", `${spread(rounds.map((r) => r.rawRate), rate)} positions/s`, "", ""],
+      [
+        "ingest: tracking handler, batches of 500",
+        `${spread(
+          rounds.map((r) => r.handlerRate),
+          rate,
+        )} positions/s`,
+        "",
+        "",
+      ],
+      [
+        "ingest: raw multi-row INSERT",
+        `${spread(
+          rounds.map((r) => r.rawRate),
+          rate,
+        )} positions/s`,
+        "",
+        "",
+      ],
       ["ingest: handler / raw", spread(ratios, (v) => `${(v * 100).toFixed(0)}%`), "≥ 50%", median(ratios) >= 0.5 ? "ok" : "MISSED"],
       ["latest position, database: p50 / p99", latencyCell(fromDb), "", ""],
       ["latest position, Redis: p50 / p99", fromRedis.length ? latencyCell(fromRedis) : "not measured: REDIS_URL unset", "", ""],
-      ...sizes.map(({ fn, kb, loadMs }): [string, string, string, string] => [`bundle ${fn}: size, cold load`, `${kb.toFixed(1)} KB, ${loadMs.toFixed(1)} ms`, "≤ 300 KB", kb <= 300 ? "ok" : "MISSED"]),
+      ...sizes.map(({ fn, kb, loadMs }): [string, string, string, string] => [
+        `bundle ${fn}: size, cold load`,
+        `${kb.toFixed(1)} KB, ${loadMs.toFixed(1)} ms`,
+        "≤ 300 KB",
+        kb <= 300 ? "ok" : "MISSED",
+      ]),
     ];
     const widths = [0, 1, 2, 3].map((i) => Math.max(...[["measurement", "result", "target", ""], ...rows].map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     process.stdout.write(
-      [`TMS handler benchmarks (${where}; Node ${process.version}; ${os.cpus().length} cores; median (min–max) of ${ROUNDS} rounds)`, "", line(["measurement", "result", "target", ""]), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ""].join("\n"),
+      [
+        `TMS handler benchmarks (${where}; Node ${process.version}; ${os.cpus().length} cores; median (min–max) of ${ROUNDS} rounds)`,
+        "",
+        line(["measurement", "result", "target", ""]),
+        line(widths.map((w) => "-".repeat(w))),
+        ...rows.map(line),
+        "",
+      ].join("\n"),
     );
   } finally {
     await db.end();

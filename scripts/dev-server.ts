@@ -68,7 +68,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 300 },
     })),
     tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache })),
-    maps: apiHandler("maps", mapsOperations, async () => ({ provider: async () => maps.provider, cache, timeoutMs: maps.timeoutMs, cacheTtlSeconds: maps.cacheTtlSeconds })),
+    maps: apiHandler("maps", mapsOperations, async () => ({
+      provider: async () => maps.provider,
+      cache,
+      timeoutMs: maps.timeoutMs,
+      cacheTtlSeconds: maps.cacheTtlSeconds,
+    })),
   };
 
   const server = http.createServer(async (req, res) => {

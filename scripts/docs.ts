@@ -16,7 +16,8 @@ import { TMS_PACK } from "../policy/evaluate";
 
 export const README = path.resolve(__dirname, "..", "README.md");
 
-const table = (header: string[], rows: string[][]) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 function policies(): string {
   return table(
@@ -92,7 +93,11 @@ export function explanation(doc: Document, keyPath: string): string | undefined 
     const withinBlock = found && level === blocks.length - 1 && level >= 2;
     for (let i = index; i >= (withinBlock ? 0 : index); i--) {
       const comment = commentAt(map, i);
-      if (comment) return comment.split("\n").map((line) => line.trim()).join(" ");
+      if (comment)
+        return comment
+          .split("\n")
+          .map((line) => line.trim())
+          .join(" ");
     }
   }
   return undefined;

@@ -17,7 +17,9 @@ async function main(): Promise<number> {
   if (!values.plan) fail(2, `--plan is required\n${USAGE}`);
   const plan = readPlanFile(values.plan);
   const report = await checkStack(plan.resources, plan.stack, values["policy-config"]);
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `Policy check of ${values.plan} (stack ${plan.stack}):\n${renderPolicy(report).join("\n")}\n`);
+  process.stdout.write(
+    values.json ? `${JSON.stringify(report, null, 2)}\n` : `Policy check of ${values.plan} (stack ${plan.stack}):\n${renderPolicy(report).join("\n")}\n`,
+  );
   return report.summary.mandatory > 0 ? 1 : 0;
 }
 

@@ -7,7 +7,6 @@ import { ROUTES, routeKey } from "../handlers/routes";
 import { runProgram } from "../plan/engine";
 import { T, StackRun, policyJson, runStack } from "./harness";
 
-
 for (const stack of ["prod", "dev"] as const) {
   describe(`Auth (${stack})`, () => {
     let run: StackRun;
@@ -16,7 +15,14 @@ for (const stack of ["prod", "dev"] as const) {
     it("signs users in by email, with a 12-character, all-classes password policy and TOTP MFA", () => {
       const pool = run.find(T.pool);
       assert.deepEqual(pool.inputs.usernameAttributes, ["email"]);
-      assert.deepEqual(pool.inputs.passwordPolicy, { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 });
+      assert.deepEqual(pool.inputs.passwordPolicy, {
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 3,
+      });
       assert.equal(pool.inputs.mfaConfiguration, "OPTIONAL");
       assert.deepEqual(pool.inputs.softwareTokenMfaConfiguration, { enabled: true });
       assert.deepEqual(pool.inputs.accountRecoverySetting, { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] });
@@ -27,7 +33,13 @@ for (const stack of ["prod", "dev"] as const) {
     it("gives every user an immutable org_id, and has one group per role", () => {
       const [orgId] = run.find(T.pool).inputs.schemas as any[];
       assert.deepEqual({ name: orgId.name, mutable: orgId.mutable }, { name: "org_id", mutable: false });
-      assert.deepEqual(run.byType(T.group).map((g) => g.inputs.name).sort(), ["admin", "dispatcher", "driver", "viewer"]);
+      assert.deepEqual(
+        run
+          .byType(T.group)
+          .map((g) => g.inputs.name)
+          .sort(),
+        ["admin", "dispatcher", "driver", "viewer"],
+      );
     });
 
     it("has a public SPA client: no secret, code flow with PKCE where a callback exists, user-existence errors suppressed", () => {
@@ -62,7 +74,12 @@ for (const stack of ["prod", "dev"] as const) {
         if (route.auth === "none") assert.deepEqual([deployed.inputs.authorizationType, deployed.inputs.authorizerId], ["NONE", undefined], routeKey(route));
         else assert.deepEqual([deployed.inputs.authorizationType, deployed.propertyDependencies.authorizerId], ["JWT", [authorizer.urn]], routeKey(route));
         const integration = run.byType(T.integration).find((i) => deployed.propertyDependencies.target.includes(i.urn))!;
-        assert.ok(integration.propertyDependencies.integrationUri.some((urn) => urn.endsWith(`::api-${route.function}`) || urn.endsWith(`::api-${route.function}-live`)), `${routeKey(route)} → ${route.function}`);
+        assert.ok(
+          integration.propertyDependencies.integrationUri.some(
+            (urn) => urn.endsWith(`::api-${route.function}`) || urn.endsWith(`::api-${route.function}-live`),
+          ),
+          `${routeKey(route)} → ${route.function}`,
+        );
       }
     });
 
@@ -80,7 +97,10 @@ for (const stack of ["prod", "dev"] as const) {
       assert.deepEqual(stage.inputs.defaultRouteSettings, { throttlingRateLimit: 1000, throttlingBurstLimit: 500, detailedMetricsEnabled: true });
       const logs = run.find(T.logGroup, "api-access-logs");
       assert.equal(logs.inputs.name, `/aws/apigateway/tms-${stack}-api`);
-      assert.deepEqual((stage.inputs.accessLogSettings as any).destinationArn, `arn:aws:logs:ap-south-1:123456789012:log-group:/aws/apigateway/tms-${stack}-api`);
+      assert.deepEqual(
+        (stage.inputs.accessLogSettings as any).destinationArn,
+        `arn:aws:logs:ap-south-1:123456789012:log-group:/aws/apigateway/tms-${stack}-api`,
+      );
       assert.equal(JSON.parse((stage.inputs.accessLogSettings as any).format).requestId, "$context.requestId");
     });
 
@@ -108,7 +128,10 @@ for (const stack of ["prod", "dev"] as const) {
       for (const fn of FUNCTION_NAMES) {
         const variables = Object.keys((fnNamed(fn).inputs.environment as any).variables).sort();
         const contract = environmentOf(fn).map((v) => v.name);
-        assert.ok(variables.every((v) => contract.includes(v)), `${fn} gets ${variables.filter((v) => !contract.includes(v))}`);
+        assert.ok(
+          variables.every((v) => contract.includes(v)),
+          `${fn} gets ${variables.filter((v) => !contract.includes(v))}`,
+        );
         for (const required of environmentOf(fn).filter((v) => v.required)) assert.ok(variables.includes(required.name), `${fn} lacks ${required.name}`);
       }
       const trips = (fnNamed("trips").inputs.environment as any).variables;
@@ -128,7 +151,10 @@ for (const stack of ["prod", "dev"] as const) {
       const secretArn = (name: string) => (run.outputs as any)[name];
       for (const fn of FUNCTION_NAMES) {
         const role = run.find(T.role, `api-${fn}`);
-        assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "lambda.amazonaws.com" }]);
+        assert.deepEqual(
+          policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal),
+          [{ Service: "lambda.amazonaws.com" }],
+        );
         const statements = policyJson(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).Statement;
         const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
         assert.equal(bySid.OwnLogGroup.Resource, `arn:aws:logs:ap-south-1:123456789012:log-group:/aws/lambda/tms-${stack}-${fn}:*`);
@@ -137,7 +163,9 @@ for (const stack of ["prod", "dev"] as const) {
           ...(FUNCTIONS[fn].database ? [secretArn("postgres").masterSecretArn] : []),
           ...(FUNCTIONS[fn].redis ? [secretArn("redis").authTokenSecretArn] : []),
           // The origin header's secret, where CloudFront proves itself to the API functions.
-          ...(FUNCTIONS[fn].trigger === "http" && stack === "prod" ? ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf"] : []),
+          ...(FUNCTIONS[fn].trigger === "http" && stack === "prod"
+            ? ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-prod/api/origin-verify-AbCdEf"]
+            : []),
         ];
         assert.deepEqual(secrets.sort(), expected.sort(), fn);
         if (FUNCTIONS[fn].documents) {
@@ -212,17 +240,25 @@ for (const stack of ["prod", "dev"] as const) {
         assert.equal(target.deadLetterConfig.arn, `arn:aws:sqs:ap-south-1:123456789012:tms-${stack}-jobs-dlq`);
       }
       const role = run.find(T.role, "api-scheduler");
-      assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "scheduler.amazonaws.com" }]);
+      assert.deepEqual(
+        policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal),
+        [{ Service: "scheduler.amazonaws.com" }],
+      );
       const statements = policyJson(run.find(T.rolePolicy, "api-scheduler").inputs.policy).Statement;
       const invokes = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("lambda:")));
-      assert.deepEqual(invokes.map((s) => [s.Action, s.Resource]), [["lambda:InvokeFunction", jobsArn]], "one permission: invoke the jobs function");
+      assert.deepEqual(
+        invokes.map((s) => [s.Action, s.Resource]),
+        [["lambda:InvokeFunction", jobsArn]],
+        "one permission: invoke the jobs function",
+      );
     });
 
     it("runs the migrations during the deploy whenever their content changes, before the API functions", () => {
       const invocation = run.find(T.invocation);
       assert.equal(invocation.inputs.functionName, `tms-${stack}-migrate`);
       assert.deepEqual(invocation.inputs.triggers, { migrations: migrationsHash() });
-      for (const fn of FUNCTION_NAMES.filter((f) => f !== "migrate")) assert.ok(fnNamed(fn).dependencies.includes(invocation.urn), `${fn} waits for the migrations`);
+      for (const fn of FUNCTION_NAMES.filter((f) => f !== "migrate"))
+        assert.ok(fnNamed(fn).dependencies.includes(invocation.urn), `${fn} waits for the migrations`);
     });
 
     it("exports the API endpoint, id and function names", () => {
@@ -246,7 +282,10 @@ describe("ApiTier: the maps provider and its secret", () => {
   });
 
   it("refuses a plaintext key, or a URL without a key", async () => {
-    await assert.rejects(runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" }, "tms:mapsApiKey": "plaintext-key" }), /tms:mapsApiKey: is stored in plaintext; expected a secret/);
+    await assert.rejects(
+      runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" }, "tms:mapsApiKey": "plaintext-key" }),
+      /tms:mapsApiKey: is stored in plaintext; expected a secret/,
+    );
     await assert.rejects(runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" } }), /tms:mapsApiKey: missing; expected the provider's key/);
   });
 });
@@ -281,10 +320,16 @@ describe("ApiTier and Edge: only CloudFront reaches the API where the stack has 
     assert.equal(secret.inputs.name, "tms-prod/api/origin-verify");
     assert.ok(secret.inputs.kmsKeyId);
     assert.equal(run.find("aws:secretsmanager/secretVersion:SecretVersion", "api-origin-verify").inputs.secretString, "[secret]");
-    assert.deepEqual(run.byType("random:index/randomPassword:RandomPassword").filter((r) => /origin-verify/.test(r.name)).map((r) => [r.name, r.inputs.length, r.inputs.special]), [
-      ["api-origin-verify-a", 48, false],
-      ["api-origin-verify-b", 48, false],
-    ]);
+    assert.deepEqual(
+      run
+        .byType("random:index/randomPassword:RandomPassword")
+        .filter((r) => /origin-verify/.test(r.name))
+        .map((r) => [r.name, r.inputs.length, r.inputs.special]),
+      [
+        ["api-origin-verify-a", 48, false],
+        ["api-origin-verify-b", 48, false],
+      ],
+    );
     const origins = run.find("aws:cloudfront/distribution:Distribution").inputs.origins as any[];
     assert.deepEqual(origins.find((o) => o.originId === "api").customHeaders, [{ name: "x-origin-verify", value: "[secret]" }]);
     assert.equal(origins.find((o) => o.originId === "spa").customHeaders, undefined, "S3 gets no API secret");
@@ -306,14 +351,17 @@ describe("ApiTier and Edge: only CloudFront reaches the API where the stack has 
   it("dev: no origin secret, and a WAF without one is refused at startup", async () => {
     const dev = await runStack("dev");
     assert.equal(dev.byType("aws:secretsmanager/secret:Secret").filter((s) => /origin-verify/.test(s.name)).length, 0);
-    assert.equal(((dev.find(T.fn, "api-trips").inputs.environment as any).variables).ORIGIN_VERIFY_SECRET_ARN, undefined);
+    assert.equal((dev.find(T.fn, "api-trips").inputs.environment as any).variables.ORIGIN_VERIFY_SECRET_ARN, undefined);
     await assert.rejects(runStack("dev", { "tms:edge": { waf: true } }), /tms:edge\.originVerify: .*expected the origin secret with a WAF/);
   });
 
   it("sends the active value: switching activeSecret changes only CloudFront's header", async () => {
     const b = await runStack("prod", { "tms:edge": { originVerify: { activeSecret: "b" } } });
     const a = await runStack("prod");
-    const header = (run: StackRun) => (run.find("aws:cloudfront/distribution:Distribution").propertyDependencies.origins ?? []).map((urn) => run.byUrn(urn).name).filter((n) => /origin-verify/.test(n));
+    const header = (run: StackRun) =>
+      (run.find("aws:cloudfront/distribution:Distribution").propertyDependencies.origins ?? [])
+        .map((urn) => run.byUrn(urn).name)
+        .filter((n) => /origin-verify/.test(n));
     assert.deepEqual(header(a), ["api-origin-verify-a"]);
     assert.deepEqual(header(b), ["api-origin-verify-b"]);
   });
@@ -322,8 +370,15 @@ describe("ApiTier and Edge: only CloudFront reaches the API where the stack has 
 describe("ApiTier: the route table and the runtime contract must agree", () => {
   it("finds a route without a function, a route to a non-API function, and a function nothing invokes", () => {
     const problems = contractProblems(
-      [...ROUTES, { method: "GET", path: "/api/ghost", function: "ghost" as never, operation: "x", auth: "jwt", roles: ["admin"] }, { method: "GET", path: "/api/run-jobs", function: "jobs", operation: "x", auth: "jwt", roles: ["admin"] }],
-      { ...FUNCTIONS, reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, mapsProvider: false, singleton: false } },
+      [
+        ...ROUTES,
+        { method: "GET", path: "/api/ghost", function: "ghost" as never, operation: "x", auth: "jwt", roles: ["admin"] },
+        { method: "GET", path: "/api/run-jobs", function: "jobs", operation: "x", auth: "jwt", roles: ["admin"] },
+      ],
+      {
+        ...FUNCTIONS,
+        reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, mapsProvider: false, singleton: false },
+      },
     );
     assert.deepEqual(
       problems.map((p) => p.message),

@@ -46,18 +46,12 @@ describe("stack config validation", () => {
   });
 
   it("rejects a wrong type, naming the key, the value and the expected type", () => {
-    assert.deepEqual(problems(devConfig({ "tms:logRetentionDays": "two weeks" })), [
-      'tms:logRetentionDays: got "two weeks"; expected number',
-    ]);
-    assert.deepEqual(problems(devConfig(network({ availabilityZones: "ap-south-1a" }))), [
-      'tms:network.availabilityZones: got "ap-south-1a"; expected array',
-    ]);
+    assert.deepEqual(problems(devConfig({ "tms:logRetentionDays": "two weeks" })), ['tms:logRetentionDays: got "two weeks"; expected number']);
+    assert.deepEqual(problems(devConfig(network({ availabilityZones: "ap-south-1a" }))), ['tms:network.availabilityZones: got "ap-south-1a"; expected array']);
   });
 
   it("rejects an unknown enum value with the allowed values", () => {
-    assert.deepEqual(problems(devConfig(network({ natGateways: "Triple" }))), [
-      'tms:network.natGateways: got "Triple"; expected one of "OnePerAz", "Single"',
-    ]);
+    assert.deepEqual(problems(devConfig(network({ natGateways: "Triple" }))), ['tms:network.natGateways: got "Triple"; expected one of "OnePerAz", "Single"']);
   });
 
   it("rejects a retention CloudWatch would refuse", () => {
@@ -106,9 +100,7 @@ describe("stack config validation", () => {
   });
 
   it("rejects missing required keys", () => {
-    assert.deepEqual(problems(devConfig({ "tms:network": {} })), [
-      'tms:network.natGateways: missing; expected one of "OnePerAz", "Single"',
-    ]);
+    assert.deepEqual(problems(devConfig({ "tms:network": {} })), ['tms:network.natGateways: missing; expected one of "OnePerAz", "Single"']);
     assert.deepEqual(problems(devConfig({ "tms:network": undefined })), ["tms:network: missing; expected object"]);
     assert.deepEqual(problems(devConfig({ "aws:region": undefined })), [
       'aws:region: missing; expected "ap-south-1" (the platform keeps all data in ap-south-1 (data residency); set aws:region: ap-south-1)',

@@ -2,7 +2,6 @@ import { strict as assert } from "assert";
 import { connectionDemand, defaultMaxConnections } from "../rules/database";
 import { T, PlanResource, StackRun, policyJson, runStack } from "./harness";
 
-
 /** The companion of `bucket` of a type, linked the way the engine links it. */
 const companion = (run: StackRun, type: string, bucket: PlanResource) => {
   const found = run.byType(type).filter((r) => (r.propertyDependencies.bucket ?? []).includes(bucket.urn));
@@ -13,7 +12,10 @@ const companion = (run: StackRun, type: string, bucket: PlanResource) => {
 const PROD = { instanceClass: "db.r6g.large", storage: 100, multiAz: true, backups: 30, protect: true, redisNodes: 2, snapshots: 7 };
 const DEV = { instanceClass: "db.t4g.micro", storage: 20, multiAz: false, backups: 1, protect: false, redisNodes: 1, snapshots: 0 };
 
-for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
+for (const [stack, want] of [
+  ["prod", PROD],
+  ["dev", DEV],
+] as const) {
   describe(`Database (${stack})`, () => {
     let run: StackRun;
     let db: PlanResource;
@@ -87,7 +89,10 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
       assert.equal(db.inputs.monitoringInterval, 60);
       const role = run.find(T.role, "database-monitoring");
       assert.deepEqual(db.propertyDependencies.monitoringRoleArn, [role.urn]);
-      assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "monitoring.rds.amazonaws.com" }]);
+      assert.deepEqual(
+        policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal),
+        [{ Service: "monitoring.rds.amazonaws.com" }],
+      );
       const attachment = run.find("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "database-monitoring");
       assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
       assert.deepEqual(attachment.propertyDependencies.role, [role.urn]);
@@ -167,7 +172,14 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
     });
 
     it(`${want.protect ? "protects" : "does not protect"} the stateful resources`, () => {
-      for (const resource of [db, key, run.find(T.redis), run.find(T.secret, "database-redis-auth"), run.find(T.key, "documents-key"), run.find(T.bucket, "documents-bucket")]) {
+      for (const resource of [
+        db,
+        key,
+        run.find(T.redis),
+        run.find(T.secret, "database-redis-auth"),
+        run.find(T.key, "documents-key"),
+        run.find(T.bucket, "documents-bucket"),
+      ]) {
         const { protect, retainOnDelete } = run.optionsOf(resource);
         assert.deepEqual({ protect, retainOnDelete }, { protect: want.protect, retainOnDelete: want.protect }, resource.name);
       }
@@ -193,7 +205,10 @@ for (const [stack, want] of [["prod", PROD], ["dev", DEV]] as const) {
       assert.equal(key.inputs.enableKeyRotation, true);
       const sse = companion(run, T.sse, bucket);
       assert.deepEqual(sse.inputs.rules, [
-        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:kms:ap-south-1:123456789012:key/${key.id}` }, bucketKeyEnabled: true },
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:kms:ap-south-1:123456789012:key/${key.id}` },
+          bucketKeyEnabled: true,
+        },
       ]);
       const pab = companion(run, T.pab, bucket);
       for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab.inputs[flag], true, flag);
@@ -264,12 +279,16 @@ describe("DocumentStore replica (prod)", () => {
     assert.deepEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" } });
     assert.equal(rule.destination.bucket, "arn:aws:s3:::tms-prod-documents-replica-123456789012");
     assert.match(rule.destination.encryptionConfiguration.replicaKmsKeyId, /^arn:aws:kms:ap-south-2:/);
-    for (const bucket of [source, replica]) assert.ok(config.dependencies.includes(companion(run, T.versioning, bucket).urn), `waits for ${bucket.name}'s versioning`);
+    for (const bucket of [source, replica])
+      assert.ok(config.dependencies.includes(companion(run, T.versioning, bucket).urn), `waits for ${bucket.name}'s versioning`);
   });
 
   it("replicates under a role that can only replicate these two buckets with these two keys", () => {
     const role = run.find(T.role, "documents-replication");
-    assert.deepEqual(policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "s3.amazonaws.com" }]);
+    assert.deepEqual(
+      policyJson(role.inputs.assumeRolePolicy).Statement.map((s) => s.Principal),
+      [{ Service: "s3.amazonaws.com" }],
+    );
     const config = companion(run, T.replication, run.find(T.bucket, "documents-bucket"));
     assert.deepEqual(config.propertyDependencies.role, [role.urn]);
     const statements = policyJson(run.find("aws:iam/rolePolicy:RolePolicy", "documents-replication").inputs.policy).Statement;
@@ -283,7 +302,10 @@ describe("DocumentStore replica (prod)", () => {
     ];
     assert.deepEqual([...new Set(resources)].sort(), allowed.sort());
     const actions = statements.flatMap((s) => [s.Action].flat());
-    assert.ok(actions.every((a) => /^s3:(Get|List|Replicate)|^kms:(Decrypt|Encrypt|GenerateDataKey)$/.test(a)), actions.join(", "));
+    assert.ok(
+      actions.every((a) => /^s3:(Get|List|Replicate)|^kms:(Decrypt|Encrypt|GenerateDataKey)$/.test(a)),
+      actions.join(", "),
+    );
   });
 });
 
@@ -358,7 +380,11 @@ describe("disaster recovery across regions", () => {
       assert.equal(replica.region, "ap-south-2", secret.name);
       assert.match(replica.kmsKeyId, /^arn:aws:kms:ap-south-2:/, secret.name);
     }
-    assert.equal(run.find("aws:rds/instance:Instance", "database-postgres").inputs.manageMasterUserPassword, true, "RDS manages the master secret (not replicable; a restore creates its own)");
+    assert.equal(
+      run.find("aws:rds/instance:Instance", "database-postgres").inputs.manageMasterUserPassword,
+      true,
+      "RDS manages the master secret (not replicable; a restore creates its own)",
+    );
   });
 
   it("dev has none of it", async () => {
@@ -374,11 +400,15 @@ describe("documents stay readable through presigned links, in both regions", () 
     it(`${stack}: every storage class a document can reach serves a GET without a restore`, async () => {
       const run = await runStack(stack);
       const classes = [
-        ...run.byType(T.lifecycle).filter((l) => /^documents/.test(l.name)).flatMap((l) => (l.inputs.rules as any[]).flatMap((r) => (r.transitions ?? []).map((t: any) => t.storageClass))),
+        ...run
+          .byType(T.lifecycle)
+          .filter((l) => /^documents/.test(l.name))
+          .flatMap((l) => (l.inputs.rules as any[]).flatMap((r) => (r.transitions ?? []).map((t: any) => t.storageClass))),
         ...run.byType(T.replication).flatMap((c) => (c.inputs.rules as any[]).map((r) => r.destination.storageClass ?? "STANDARD")),
       ];
       assert.ok(classes.length > 0);
-      for (const storageClass of classes) assert.equal(SERVES_GET_AT_ONCE[storageClass], true, `${storageClass} would need a restore before a presigned GET works`);
+      for (const storageClass of classes)
+        assert.equal(SERVES_GET_AT_ONCE[storageClass], true, `${storageClass} would need a restore before a presigned GET works`);
       assert.equal(run.byType("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration").length, 0, "no opt-in archive tiers");
     });
   }
@@ -392,7 +422,10 @@ describe("documents stay readable through presigned links, in both regions", () 
     assert.equal(run.providerOf(lifecycle)?.inputs.region, "ap-south-2");
     const byId = Object.fromEntries((lifecycle.inputs.rules as any[]).map((r) => [r.id, r]));
     assert.deepEqual(byId["expire-old-versions"].noncurrentVersionExpiration, { noncurrentDays: 90 });
-    assert.deepEqual(byId["tiering-and-archive"].transitions.map((t: any) => t.storageClass), ["INTELLIGENT_TIERING", "GLACIER_IR"]);
+    assert.deepEqual(
+      byId["tiering-and-archive"].transitions.map((t: any) => t.storageClass),
+      ["INTELLIGENT_TIERING", "GLACIER_IR"],
+    );
     assert.ok(lifecycle.dependencies.includes(companion(run, T.versioning, replica).urn));
   });
 });
@@ -444,7 +477,9 @@ describe("data layer variants and startup checks", () => {
 
   it("sets max_connections when configured", async () => {
     const run = await runStack("prod", { "tms:database": { maxConnections: 1000 } });
-    assert.ok((run.find(T.params).inputs.parameters as any[]).some((p) => p.name === "max_connections" && p.value === "1000" && p.applyMethod === "pending-reboot"));
+    assert.ok(
+      (run.find(T.params).inputs.parameters as any[]).some((p) => p.name === "max_connections" && p.value === "1000" && p.applyMethod === "pending-reboot"),
+    );
   });
 
   it("derives RDS's default max_connections from the class", () => {
@@ -465,7 +500,10 @@ describe("data layer variants and startup checks", () => {
       );
       return true;
     });
-    await assert.rejects(runStack("prod", { "tms:database": { instanceClass: "db.t4g.small" } }), /= 424, but db\.t4g\.small allows 225; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/);
+    await assert.rejects(
+      runStack("prod", { "tms:database": { instanceClass: "db.t4g.small" } }),
+      /= 424, but db\.t4g\.small allows 225; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/,
+    );
     await assert.rejects(runStack("prod", { "tms:database": { maxConnections: 300 } }), /= 424, but tms:database\.maxConnections is 300/);
     // Dev reserves no concurrency, so there is no bound to check.
     await runStack("dev", { "tms:database": { instanceClass: "db.t4g.micro" } });
@@ -473,10 +511,19 @@ describe("data layer variants and startup checks", () => {
 
   it("rejects data-layer config that could not deploy", async () => {
     const reject = (config: Record<string, unknown>, message: RegExp) => assert.rejects(runStack("prod", config), message);
-    await reject({ "tms:database": { instanceClass: "db.m5.large" } }, /tms:database\.instanceClass: got "db\.m5\.large"; expected a Graviton class the platform supports/);
-    await reject({ "tms:database": { maintenanceWindow: "sun:20:00-sun:21:00" } }, /tms:database\.maintenanceWindow: got "sun:20:00-sun:21:00"; expected a window that does not overlap the backup window/);
+    await reject(
+      { "tms:database": { instanceClass: "db.m5.large" } },
+      /tms:database\.instanceClass: got "db\.m5\.large"; expected a Graviton class the platform supports/,
+    );
+    await reject(
+      { "tms:database": { maintenanceWindow: "sun:20:00-sun:21:00" } },
+      /tms:database\.maintenanceWindow: got "sun:20:00-sun:21:00"; expected a window that does not overlap the backup window/,
+    );
     await reject({ "tms:database": { maxAllocatedStorageGb: 50 } }, /tms:database\.maxAllocatedStorageGb: got 50; expected at least allocatedStorageGb/);
-    await reject({ "tms:documents": { replicaRegion: "ap-south-1" } }, /tms:documents\.replicaRegion: got "ap-south-1"; expected a region other than the bucket's own \(ap-south-1\)/);
+    await reject(
+      { "tms:documents": { replicaRegion: "ap-south-1" } },
+      /tms:documents\.replicaRegion: got "ap-south-1"; expected a region other than the bucket's own \(ap-south-1\)/,
+    );
     await reject({ "tms:cache": { nodeType: "t4g.micro" } }, /tms:cache\.nodeType: got "t4g\.micro"; expected a node type like "cache\.t4g\.micro"/);
     await reject({ "tms:functions": { dbPoolSize: 5 } }, /tms:functions\.dbPoolSize: got 5; expected at most 2/);
   });

@@ -22,7 +22,12 @@ describe("README links", () => {
   it("point at headings that exist and files that exist", () => {
     const readme = fs.readFileSync(README, "utf8");
     // GitHub's anchors: lower case, punctuation dropped, spaces to hyphens.
-    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s/g, "-");
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/\s/g, "-");
     const anchorsOf = (file: string) => new Set([...fs.readFileSync(file, "utf8").matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1])));
     const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((href) => !/^https?:/.test(href));
     assert.ok(links.length > 5);
@@ -39,9 +44,15 @@ describe("dev against prod", () => {
   it("every setting where dev's effective config differs from prod's says why in Pulumi.dev.yaml", () => {
     const differences = stackDifferences();
     assert.ok(differences.length > 10);
-    assert.ok(differences.some((d) => d.key === "tms:database.maxAllocatedStorageGb" && d.dev === undefined), "a default counts as a value");
+    assert.ok(
+      differences.some((d) => d.key === "tms:database.maxAllocatedStorageGb" && d.dev === undefined),
+      "a default counts as a value",
+    );
     assert.ok(!differences.some((d) => d.key === "tms:functions.provisionedFunctions"), "a prod value equal to dev's default is no difference");
-    assert.deepEqual(differences.filter((d) => !d.why).map((d) => d.key), []);
+    assert.deepEqual(
+      differences.filter((d) => !d.why).map((d) => d.key),
+      [],
+    );
   });
 
   it("takes a setting's reason from the comment above it, an earlier key of its block, or the block's own key", () => {
@@ -78,7 +89,10 @@ describe("documentation matches the code", () => {
     it(`${name} runs only npm scripts that exist`, () => {
       const used = [...text.matchAll(/npm run(?: -s)? ([\w:-]+)/g)].map((m) => m[1]);
       assert.ok(used.length > 0);
-      assert.deepEqual(used.filter((s) => !scripts.includes(s)), []);
+      assert.deepEqual(
+        used.filter((s) => !scripts.includes(s)),
+        [],
+      );
     });
 
     it(`${name} sets only config keys the program accepts`, () => {
@@ -91,7 +105,10 @@ describe("documentation matches the code", () => {
         // Generic mentions ("pulumi config set --path", "<key>") name no key.
         .filter((key): key is string => key !== undefined && !key.startsWith("<"));
       assert.ok(set.length > 0);
-      assert.deepEqual(set.filter((key) => !known(key)), []);
+      assert.deepEqual(
+        set.filter((key) => !known(key)),
+        [],
+      );
     });
   }
 
@@ -99,7 +116,10 @@ describe("documentation matches the code", () => {
     const text = fs.readFileSync(OPERATIONS, "utf8");
     const mentioned = [...text.matchAll(/`(tms:[A-Za-z][\w.]*)`/g)].map((m) => m[1]);
     assert.ok(mentioned.length > 10);
-    assert.deepEqual(mentioned.filter((key) => !known(key)), []);
+    assert.deepEqual(
+      mentioned.filter((key) => !known(key)),
+      [],
+    );
   });
 
   it("knows the config's real keys (the check above can fail)", () => {
@@ -144,8 +164,10 @@ describe("README configuration reference", () => {
     for (const [, key, cell] of rows) {
       const stated = /^`([^`]*)`/.exec(cell.trim())?.[1];
       const actual = defaults.get(key);
-      if (stated !== undefined && (actual === undefined || show(actual) !== stated)) wrong.push(`${key}: README says ${stated}, the schema ${actual === undefined ? "has no default" : show(actual)}`);
-      if (cell.trim().startsWith("—") && actual !== undefined && !(typeof actual === "object" && actual !== null && Object.keys(actual).length === 0)) wrong.push(`${key}: README says no default, the schema has ${show(actual)}`);
+      if (stated !== undefined && (actual === undefined || show(actual) !== stated))
+        wrong.push(`${key}: README says ${stated}, the schema ${actual === undefined ? "has no default" : show(actual)}`);
+      if (cell.trim().startsWith("—") && actual !== undefined && !(typeof actual === "object" && actual !== null && Object.keys(actual).length === 0))
+        wrong.push(`${key}: README says no default, the schema has ${show(actual)}`);
     }
     assert.deepEqual(wrong, []);
   });

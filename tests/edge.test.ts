@@ -5,7 +5,6 @@ import * as path from "path";
 import { MANAGED, SPA_ROUTER, cacheControlFor } from "../components/edge";
 import { T, StackRun, policyJson, runStack } from "./harness";
 
-
 const DOMAIN = { name: "tms.example.in", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 const route = (uri: string) => new Function(`${SPA_ROUTER}; return handler;`)()({ request: { uri } }).uri;
 
@@ -41,7 +40,10 @@ for (const [label, stack, config] of [
       assert.equal(d.defaultCacheBehavior.targetOriginId, "spa");
       assert.equal(d.defaultCacheBehavior.cachePolicyId, MANAGED.cachingOptimized);
       const [api] = d.orderedCacheBehaviors;
-      assert.deepEqual([api.pathPattern, api.targetOriginId, api.cachePolicyId, api.originRequestPolicyId], ["/api/*", "api", MANAGED.cachingDisabled, MANAGED.allViewerExceptHostHeader]);
+      assert.deepEqual(
+        [api.pathPattern, api.targetOriginId, api.cachePolicyId, api.originRequestPolicyId],
+        ["/api/*", "api", MANAGED.cachingDisabled, MANAGED.allViewerExceptHostHeader],
+      );
       assert.deepEqual(api.allowedMethods.sort(), ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
       const origins = Object.fromEntries(d.origins.map((o: any) => [o.originId, o]));
       assert.equal(origins.api.domainName, `tms-${stack}-api.execute-api.ap-south-1.amazonaws.com`);
@@ -53,7 +55,9 @@ for (const [label, stack, config] of [
       const d = distribution().inputs as any;
       const router = run.find(T.cloudfrontFunction);
       assert.equal(router.inputs.runtime, "cloudfront-js-2.0");
-      assert.deepEqual(d.defaultCacheBehavior.functionAssociations, [{ eventType: "viewer-request", functionArn: `arn:aws:cloudfront::123456789012:function/tms-${stack}-spa-router` }]);
+      assert.deepEqual(d.defaultCacheBehavior.functionAssociations, [
+        { eventType: "viewer-request", functionArn: `arn:aws:cloudfront::123456789012:function/tms-${stack}-spa-router` },
+      ]);
       assert.equal(d.orderedCacheBehaviors[0].functionAssociations, undefined, "API responses are never rewritten");
       assert.equal(d.customErrorResponses, undefined, "a distribution-wide error page would turn API errors into HTML");
     });
@@ -68,7 +72,10 @@ for (const [label, stack, config] of [
       const bucket = run.find(T.bucket, "edge-spa");
       const policy = run.byType(T.bucketPolicy).find((p) => p.propertyDependencies.bucket.includes(bucket.urn))!;
       const read = policyJson(policy.inputs.policy).Statement.find((s) => s.Sid === "CloudFrontReadsThroughOac")!;
-      assert.deepEqual([read.Principal, read.Action, read.Condition], [{ Service: "cloudfront.amazonaws.com" }, ["s3:GetObject"], { StringEquals: { "AWS:SourceArn": arn } }]);
+      assert.deepEqual(
+        [read.Principal, read.Action, read.Condition],
+        [{ Service: "cloudfront.amazonaws.com" }, ["s3:GetObject"], { StringEquals: { "AWS:SourceArn": arn } }],
+      );
       const keyPolicy = policyJson(run.find("aws:kms/key:Key", "edge-spa-key").inputs.policy).Statement.find((s) => s.Sid === "CloudFrontReadsThroughOac")!;
       assert.deepEqual(keyPolicy.Condition, { StringEquals: { "AWS:SourceArn": arn } });
     });
@@ -81,7 +88,10 @@ for (const [label, stack, config] of [
       assert.ok(config.contentTypeOptions.override);
       const csp: string = config.contentSecurityPolicy.contentSecurityPolicy;
       assert.match(csp, /default-src 'self'/);
-      assert.match(csp, /connect-src 'self' https:\/\/cognito-idp\.ap-south-1\.amazonaws\.com https:\/\/tms-\w+-123456789012\.auth\.ap-south-1\.amazoncognito\.com https:\/\/tms-\w+-documents-123456789012\.s3\.ap-south-1\.amazonaws\.com/);
+      assert.match(
+        csp,
+        /connect-src 'self' https:\/\/cognito-idp\.ap-south-1\.amazonaws\.com https:\/\/tms-\w+-123456789012\.auth\.ap-south-1\.amazoncognito\.com https:\/\/tms-\w+-documents-123456789012\.s3\.ap-south-1\.amazonaws\.com/,
+      );
       assert.match(csp, /frame-ancestors 'none'/);
     });
 
@@ -106,14 +116,23 @@ for (const [label, stack, config] of [
         assert.deepEqual([validation.inputs.zoneId, validation.inputs.type], [DOMAIN.hostedZoneId, "CNAME"]);
         const d = distribution();
         assert.deepEqual(d.inputs.aliases, [DOMAIN.name]);
-        assert.deepEqual(d.inputs.viewerCertificate, { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/edge-certificate", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+        assert.deepEqual(d.inputs.viewerCertificate, {
+          acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/edge-certificate",
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        });
         for (const type of ["A", "AAAA"]) {
           const alias = records.find((r) => r.inputs.type === type)!;
-          assert.deepEqual(alias.inputs.aliases, [{ name: d.inputs.domainName ?? `d${d.id.toLowerCase()}.cloudfront.net`, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }]);
+          assert.deepEqual(alias.inputs.aliases, [
+            { name: d.inputs.domainName ?? `d${d.id.toLowerCase()}.cloudfront.net`, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false },
+          ]);
           assert.equal(alias.inputs.name, DOMAIN.name);
         }
         assert.equal(run.outputs.siteUrl, `https://${DOMAIN.name}`);
-        assert.ok((run.find("aws:cognito/userPoolClient:UserPoolClient").inputs.callbackUrls as string[]).includes(`https://${DOMAIN.name}/`), "the hosted sign-in returns to the site");
+        assert.ok(
+          (run.find("aws:cognito/userPoolClient:UserPoolClient").inputs.callbackUrls as string[]).includes(`https://${DOMAIN.name}/`),
+          "the hosted sign-in returns to the site",
+        );
       });
     } else {
       it("serves on the CloudFront domain and creates no certificate or DNS records", () => {
@@ -127,7 +146,9 @@ for (const [label, stack, config] of [
     it("declares the log bucket statements CloudWatch Logs' delivery would otherwise append (so a refresh finds no drift)", () => {
       const logsBucket = run.find(T.bucket, "edge-logs");
       const name = String(logsBucket.inputs.bucket);
-      const statements = policyJson(run.byType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.propertyDependencies.bucket?.includes(logsBucket.urn))!.inputs.policy).Statement;
+      const statements = policyJson(
+        run.byType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.propertyDependencies.bucket?.includes(logsBucket.urn))!.inputs.policy,
+      ).Statement;
       // What the service writes into the bucket policy, from "Logs sent to Amazon S3" (CloudWatch Logs user guide).
       const account = "123456789012";
       const from = { StringEquals: { "aws:SourceAccount": [account] }, ArnLike: { "aws:SourceArn": [`arn:aws:logs:us-east-1:${account}:*`] } };
@@ -140,9 +161,20 @@ for (const [label, stack, config] of [
           Resource: `arn:aws:s3:::${name}/AWSLogs/${account}/*`,
           Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": [account] }, ArnLike: from.ArnLike },
         },
-        { Sid: "AWSLogDeliveryAclCheck", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: `arn:aws:s3:::${name}`, Condition: from },
+        {
+          Sid: "AWSLogDeliveryAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: `arn:aws:s3:::${name}`,
+          Condition: from,
+        },
       ];
-      for (const statement of wouldAppend) assert.ok(statements.some((s) => JSON.stringify(s) === JSON.stringify(statement)), `missing ${statement.Sid}`);
+      for (const statement of wouldAppend)
+        assert.ok(
+          statements.some((s) => JSON.stringify(s) === JSON.stringify(statement)),
+          `missing ${statement.Sid}`,
+        );
     });
 
     it("writes standard access logs to a log bucket with a lifecycle, through a us-east-1 delivery", () => {
@@ -163,15 +195,18 @@ for (const [label, stack, config] of [
       const acl = run.find(T.waf);
       assert.equal(acl.inputs.scope, "CLOUDFRONT");
       assert.equal(run.providerOf(acl)?.inputs.region, "us-east-1");
-      assert.deepEqual((acl.inputs.rules as any[]).map((r) => r.name), [
-        "AWSManagedRulesCommonRuleSet",
-        "AWSManagedRulesKnownBadInputsRuleSet",
-        "AWSManagedRulesAmazonIpReputationList",
-        "body-over-8kb-outside-batch-routes",
-        "rate-limit-per-client",
-        "rate-limit-anonymous-per-ip",
-        "rate-limit-per-ip",
-      ]);
+      assert.deepEqual(
+        (acl.inputs.rules as any[]).map((r) => r.name),
+        [
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesAmazonIpReputationList",
+          "body-over-8kb-outside-batch-routes",
+          "rate-limit-per-client",
+          "rate-limit-anonymous-per-ip",
+          "rate-limit-per-ip",
+        ],
+      );
       assert.deepEqual(distribution().propertyDependencies.webAclId, [acl.urn]);
     });
 
@@ -203,6 +238,9 @@ describe("Edge: deploying a built SPA", () => {
       "favicon.ico": ["image/x-icon", "public, max-age=300"],
       "index.html": ["text/html; charset=utf-8", "no-cache"],
     });
-    await assert.rejects(runStack("dev", { "tms:edge": { spaDirectory: path.join(dir, "missing") } }), /tms:edge\.spaDirectory: got ".*missing"; expected an existing directory/);
+    await assert.rejects(
+      runStack("dev", { "tms:edge": { spaDirectory: path.join(dir, "missing") } }),
+      /tms:edge\.spaDirectory: got ".*missing"; expected an existing directory/,
+    );
   });
 });

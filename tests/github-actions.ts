@@ -73,7 +73,9 @@ export async function workflowErrors(name: string, content: string, repoRoot = r
 /** The errors GitHub would report for an action's `action.yml`. */
 export function actionErrors(name: string, content: string): string[] {
   const { parseAction, NoOperationTraceWriter } = load();
-  return parseAction({ name, content }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message);
+  return parseAction({ name, content }, new NoOperationTraceWriter())
+    .context.errors.getErrors()
+    .map((e) => e.message);
 }
 
 /**

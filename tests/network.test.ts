@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { T, PlanResource, StackRun, policyJson, runStack } from "./harness";
 
-
 const REFERENCE_SUBNETS = {
   public: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
   private: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
@@ -25,7 +24,20 @@ for (const [stack, natStrategy, retention] of [
       const network = run.find("tms:network:Network", "network");
       const owned = run.resources.filter((r) => r.parent === network.urn);
       assert.ok(owned.length >= 15, `only ${owned.length} children`);
-      const networkTypes = [T.vpc, T.sg, T.defaultSg, T.ingress, T.egress, T.flowLog, T.logGroup, T.role, T.rolePolicy, T.endpoint, T.dbSubnets, T.cacheSubnets];
+      const networkTypes = [
+        T.vpc,
+        T.sg,
+        T.defaultSg,
+        T.ingress,
+        T.egress,
+        T.flowLog,
+        T.logGroup,
+        T.role,
+        T.rolePolicy,
+        T.endpoint,
+        T.dbSubnets,
+        T.cacheSubnets,
+      ];
       for (const type of networkTypes) {
         const mine = run.byType(type).filter((r) => r.name.startsWith("network-"));
         assert.ok(mine.length > 0 && mine.every((r) => r.parent === network.urn), `${type} outside the component`);
@@ -62,7 +74,10 @@ for (const [stack, natStrategy, retention] of [
       assert.equal(logGroup.inputs.retentionInDays, retention);
 
       const trust = policyJson(role.inputs.assumeRolePolicy).Statement;
-      assert.deepEqual(trust.map((s) => s.Principal), [{ Service: "vpc-flow-logs.amazonaws.com" }]);
+      assert.deepEqual(
+        trust.map((s) => s.Principal),
+        [{ Service: "vpc-flow-logs.amazonaws.com" }],
+      );
       assert.equal(trust[0].Condition.StringEquals["aws:SourceAccount"], "123456789012");
 
       const policy = run.find(T.rolePolicy, "network-flow-logs");
@@ -91,7 +106,10 @@ for (const [stack, natStrategy, retention] of [
       assert.equal(endpoint.inputs.serviceName, "com.amazonaws.ap-south-1.s3");
       // The mock derives each subnet's route table id from the subnet id.
       const privateSubnets = run.outputs.privateSubnetIds as string[];
-      assert.deepEqual(endpoint.inputs.routeTableIds, privateSubnets.map((id) => id.replace("subnet-", "rtb-")));
+      assert.deepEqual(
+        endpoint.inputs.routeTableIds,
+        privateSubnets.map((id) => id.replace("subnet-", "rtb-")),
+      );
       assert.ok(privateSubnets.every((id) => id.startsWith("subnet-private-")));
     });
 
@@ -108,7 +126,10 @@ for (const [stack, natStrategy, retention] of [
       ]);
     });
 
-    for (const [tier, port] of [["rds", 5432], ["redis", 6379]] as const) {
+    for (const [tier, port] of [
+      ["rds", 5432],
+      ["redis", 6379],
+    ] as const) {
       it(`lets the ${tier} group take ${port} from the Lambda group only`, () => {
         const target = group(run, tier);
         const lambda = group(run, "lambda");
@@ -172,7 +193,10 @@ describe("Network variants", () => {
     });
     const vpc = run.find(T.vpc);
     assert.equal(vpc.inputs.cidrBlock, "10.20.0.0/16");
-    assert.deepEqual((vpc.inputs.subnetSpecs as { cidrBlocks: string[] }[]).map((s) => s.cidrBlocks.length), [2, 2, 2]);
+    assert.deepEqual(
+      (vpc.inputs.subnetSpecs as { cidrBlocks: string[] }[]).map((s) => s.cidrBlocks.length),
+      [2, 2, 2],
+    );
     assert.equal((run.outputs.databaseSubnetIds as string[]).length, 2);
   });
 });

@@ -5,7 +5,10 @@ import { StackRun, policyJson, runStack } from "./harness";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
-for (const [stack, redisNodes, retention] of [["prod", 2, 365], ["dev", 1, 14]] as const) {
+for (const [stack, redisNodes, retention] of [
+  ["prod", 2, 365],
+  ["dev", 1, 14],
+] as const) {
   describe(`Observability (${stack})`, () => {
     let run: StackRun;
     const alarm = (name: string) => run.find(ALARM, `observability-${name}`);
@@ -41,7 +44,13 @@ for (const [stack, redisNodes, retention] of [["prod", 2, 365], ["dev", 1, 14]] 
       const queries = a.inputs.metricQueries as any[];
       const rate = queries.find((q) => q.returnData);
       assert.equal(rate.expression, "IF(requests > 0, 100 * errors / requests, 0)");
-      assert.deepEqual(queries.filter((q) => !q.returnData).map((q) => q.metric.metricName).sort(), ["5xx", "Count"]);
+      assert.deepEqual(
+        queries
+          .filter((q) => !q.returnData)
+          .map((q) => q.metric.metricName)
+          .sort(),
+        ["5xx", "Count"],
+      );
       assert.deepEqual(queries[0].metric.dimensions, { ApiId: run.outputs.apiId });
     });
 
@@ -67,7 +76,18 @@ for (const [stack, redisNodes, retention] of [["prod", 2, 365], ["dev", 1, 14]] 
       const body = JSON.parse(String(dashboard.inputs.dashboardBody));
       const text = JSON.stringify(body);
       const titles = body.widgets.map((w: any) => w.properties.title);
-      for (const title of ["API requests and errors", "API latency", "Lambda invocations", "Lambda errors", "Lambda duration p99", "Lambda throttles", "Lambda concurrency", "RDS CPU and connections", "RDS memory and IOPS", "Redis"]) {
+      for (const title of [
+        "API requests and errors",
+        "API latency",
+        "Lambda invocations",
+        "Lambda errors",
+        "Lambda duration p99",
+        "Lambda throttles",
+        "Lambda concurrency",
+        "RDS CPU and connections",
+        "RDS memory and IOPS",
+        "Redis",
+      ]) {
         assert.ok(titles.includes(title), title);
       }
       for (const name of Object.values(run.outputs.functionNames as Record<string, string>)) assert.ok(text.includes(`"${name}"`), name);
@@ -80,7 +100,11 @@ for (const [stack, redisNodes, retention] of [["prod", 2, 365], ["dev", 1, 14]] 
       const groups = run.byType("aws:cloudwatch/logGroup:LogGroup");
       for (const group of groups) assert.equal(group.inputs.retentionInDays, retention, String(group.inputs.name));
       const names = groups.map((g) => String(g.inputs.name));
-      for (const expected of [`/aws/rds/instance/tms-${stack}-db/postgresql`, `/aws/apigateway/tms-${stack}-api`, ...FUNCTION_NAMES.map((fn) => `/aws/lambda/tms-${stack}-${fn}`)]) {
+      for (const expected of [
+        `/aws/rds/instance/tms-${stack}-db/postgresql`,
+        `/aws/apigateway/tms-${stack}-api`,
+        ...FUNCTION_NAMES.map((fn) => `/aws/lambda/tms-${stack}-${fn}`),
+      ]) {
         assert.ok(names.includes(expected), expected);
       }
     });
@@ -99,7 +123,12 @@ describe("Observability: alarm email", () => {
 describe("Observability: alarm descriptions", () => {
   it("take their figures from the thresholds, so an override cannot leave a description saying 80% of a 70% alarm", () => {
     const source = require("fs").readFileSync(require("path").resolve(__dirname, "../components/observability.ts"), "utf8") as string;
-    const literal = [...source.matchAll(/alarmDescription: (["`])([^"`]*)\1/g)].filter(([, , text]) => /(?<![\w])\d+(\.\d+)?\s*(%|MB|GB|s\b|ms\b|errors)/.test(text.replace(/\$\{[^}]*\}/g, "")));
-    assert.deepEqual(literal.map((m) => m[2]), []);
+    const literal = [...source.matchAll(/alarmDescription: (["`])([^"`]*)\1/g)].filter(([, , text]) =>
+      /(?<![\w])\d+(\.\d+)?\s*(%|MB|GB|s\b|ms\b|errors)/.test(text.replace(/\$\{[^}]*\}/g, "")),
+    );
+    assert.deepEqual(
+      literal.map((m) => m[2]),
+      [],
+    );
   });
 });

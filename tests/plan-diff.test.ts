@@ -48,8 +48,14 @@ describe("plan diff", () => {
   const diff = diffPlans(before, after);
 
   it("lists a resource only the new plan has as added, and one only the old plan has as removed", () => {
-    assert.deepEqual(diff.added.map((r) => r.name), ["documents"]);
-    assert.deepEqual(diff.removed.map((r) => r.name), ["logs"]);
+    assert.deepEqual(
+      diff.added.map((r) => r.name),
+      ["documents"],
+    );
+    assert.deepEqual(
+      diff.removed.map((r) => r.name),
+      ["logs"],
+    );
     assert.equal(diff.removed[0].urn, urn("dev", BUCKET, "logs"));
   });
 
@@ -94,7 +100,15 @@ describe("plan diff", () => {
     assert.deepEqual(across.added, []);
     assert.deepEqual(across.removed, []);
     assert.deepEqual(across.changed, [
-      { urn: urn("prod", DB, "db"), type: DB, name: "db", changes: [{ path: "multiAz", before: false, after: true }, { path: "note", after: "devices" }] },
+      {
+        urn: urn("prod", DB, "db"),
+        type: DB,
+        name: "db",
+        changes: [
+          { path: "multiAz", before: false, after: true },
+          { path: "note", after: "devices" },
+        ],
+      },
     ]);
   });
 
@@ -103,8 +117,14 @@ describe("plan diff", () => {
     const old = plan("dev", before.resources, { pack: "p", violations: [finding("a"), finding("b")], summary: { mandatory: 0, advisory: 2 } });
     const now = plan("dev", before.resources, { pack: "p", violations: [finding("b"), finding("c")], summary: { mandatory: 0, advisory: 2 } });
     const { policy } = diffPlans(old, now);
-    assert.deepEqual(policy.added.map((v) => v.policy), ["c"]);
-    assert.deepEqual(policy.resolved.map((v) => v.policy), ["a"]);
+    assert.deepEqual(
+      policy.added.map((v) => v.policy),
+      ["c"],
+    );
+    assert.deepEqual(
+      policy.resolved.map((v) => v.policy),
+      ["a"],
+    );
   });
 });
 
@@ -164,7 +184,10 @@ describe("npm run plan -- --against", () => {
     this.timeout(120_000);
     const handWritten = path.join(dir, "hand-written.json");
     const finding = { policy: "cloudfront-waf", level: "advisory", urn: null, message: "no WAF" };
-    fs.writeFileSync(handWritten, JSON.stringify({ stack: "prod", resources: [], policy: { pack: "tms-guardrails", violations: [finding, { ...finding, policy: "other" }] } }));
+    fs.writeFileSync(
+      handWritten,
+      JSON.stringify({ stack: "prod", resources: [], policy: { pack: "tms-guardrails", violations: [finding, { ...finding, policy: "other" }] } }),
+    );
     const result = await runScript("plan", "--stack", "prod", "--against", handWritten);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /\nPolicy: mandatory 0 → 0, advisory 2 → \d+\n/);

@@ -46,7 +46,10 @@ describe("plan serialization", () => {
   it("keeps, by path, a digest of each redacted value: equal values, equal digests", () => {
     const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
     const digests: Record<string, string> = {};
-    toPlanJson({ password: secret("a"), nested: { list: [1, secret("a"), secret("b")] }, unknown: { [specialSigKey]: specialOutputValueSig, secret: true } }, digests);
+    toPlanJson(
+      { password: secret("a"), nested: { list: [1, secret("a"), secret("b")] }, unknown: { [specialSigKey]: specialOutputValueSig, secret: true } },
+      digests,
+    );
     assert.deepEqual(Object.keys(digests).sort(), ["nested.list[1]", "nested.list[2]", "password"]);
     assert.equal(digests.password, digests["nested.list[1]"]);
     assert.notEqual(digests.password, digests["nested.list[2]"]);
@@ -166,8 +169,15 @@ describe("npm run plan", () => {
     assert.equal(vpcs.length, 1);
     const cidrs = vpcs[0].inputs.subnetSpecs.flatMap((s: any) => s.cidrBlocks).sort();
     assert.deepEqual(cidrs, [
-      "10.0.1.0/24", "10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24", "10.0.2.0/24",
-      "10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24", "10.0.3.0/24",
+      "10.0.1.0/24",
+      "10.0.101.0/24",
+      "10.0.102.0/24",
+      "10.0.103.0/24",
+      "10.0.2.0/24",
+      "10.0.201.0/24",
+      "10.0.202.0/24",
+      "10.0.203.0/24",
+      "10.0.3.0/24",
     ]);
     assert.deepEqual(vpcs[0].inputs.natGateways, { strategy: "OnePerAz" });
   });

@@ -41,56 +41,94 @@ export function bucketWith(options: { omit?: string[]; override?: Record<string,
   const bucket = res(options.v2 ? "aws:s3/bucketV2:BucketV2" : "aws:s3/bucket:Bucket", name, { bucket: name });
   const on = { bucket: [bucket] };
   const companions: Record<string, PlanResource> = {
-    publicAccessBlock: res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${name}-pab`, {
-      bucket: name,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, { props: on }),
-    encryption: res(`aws:s3/bucketServerSideEncryptionConfiguration${options.v2 ? "V2" : ""}:BucketServerSideEncryptionConfiguration${options.v2 ? "V2" : ""}`, `${name}-sse`, {
-      bucket: name,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:ap-south-1:1:key/k" }, bucketKeyEnabled: true }],
-    }, { props: on }),
-    policy: res("aws:s3/bucketPolicy:BucketPolicy", `${name}-policy`, {
-      bucket: name,
-      policy: policy(JSON.stringify([
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ])),
-    }, { props: on }),
-    ownership: res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", `${name}-ownership`, { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } }, { props: on }),
-    versioning: res(`aws:s3/bucketVersioning${options.v2 ? "V2" : ""}:BucketVersioning${options.v2 ? "V2" : ""}`, `${name}-versioning`, {
-      bucket: name,
-      versioningConfiguration: { status: "Enabled" },
-    }, { props: on }),
+    publicAccessBlock: res(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      `${name}-pab`,
+      {
+        bucket: name,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { props: on },
+    ),
+    encryption: res(
+      `aws:s3/bucketServerSideEncryptionConfiguration${options.v2 ? "V2" : ""}:BucketServerSideEncryptionConfiguration${options.v2 ? "V2" : ""}`,
+      `${name}-sse`,
+      {
+        bucket: name,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:ap-south-1:1:key/k" }, bucketKeyEnabled: true }],
+      },
+      { props: on },
+    ),
+    policy: res(
+      "aws:s3/bucketPolicy:BucketPolicy",
+      `${name}-policy`,
+      {
+        bucket: name,
+        policy: policy(
+          JSON.stringify([
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ]),
+        ),
+      },
+      { props: on },
+    ),
+    ownership: res(
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      `${name}-ownership`,
+      { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      { props: on },
+    ),
+    versioning: res(
+      `aws:s3/bucketVersioning${options.v2 ? "V2" : ""}:BucketVersioning${options.v2 ? "V2" : ""}`,
+      `${name}-versioning`,
+      {
+        bucket: name,
+        versioningConfiguration: { status: "Enabled" },
+      },
+      { props: on },
+    ),
   };
-  for (const [key, inputs] of Object.entries(options.override ?? {})) companions[key] = { ...companions[key], inputs: { ...companions[key].inputs, ...inputs } };
-  return [bucket, ...Object.entries(companions).filter(([key]) => !options.omit?.includes(key)).map(([, r]) => r)];
+  for (const [key, inputs] of Object.entries(options.override ?? {}))
+    companions[key] = { ...companions[key], inputs: { ...companions[key].inputs, ...inputs } };
+  return [
+    bucket,
+    ...Object.entries(companions)
+      .filter(([key]) => !options.omit?.includes(key))
+      .map(([, r]) => r),
+  ];
 }
 
 export const compliantDb = (inputs: Record<string, any> = {}) => {
   const params = res("aws:rds/parameterGroup:ParameterGroup", "db-params", { family: "postgres15", parameters: [{ name: "rds.force_ssl", value: "1" }] });
-  const db = res("aws:rds/instance:Instance", "db", {
-    engine: "postgres",
-    storageEncrypted: true,
-    kmsKeyId: "arn:aws:kms:ap-south-1:1:key/k",
-    publiclyAccessible: false,
-    performanceInsightsEnabled: true,
-    performanceInsightsKmsKeyId: "arn:aws:kms:ap-south-1:1:key/k",
-    backupRetentionPeriod: 30,
-    multiAz: true,
-    deletionProtection: true,
-    iamDatabaseAuthenticationEnabled: true,
-    parameterGroupName: "tms-prod-db-params",
-    ...inputs,
-  }, { props: { parameterGroupName: [params] } });
+  const db = res(
+    "aws:rds/instance:Instance",
+    "db",
+    {
+      engine: "postgres",
+      storageEncrypted: true,
+      kmsKeyId: "arn:aws:kms:ap-south-1:1:key/k",
+      publiclyAccessible: false,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: "arn:aws:kms:ap-south-1:1:key/k",
+      backupRetentionPeriod: 30,
+      multiAz: true,
+      deletionProtection: true,
+      iamDatabaseAuthenticationEnabled: true,
+      parameterGroupName: "tms-prod-db-params",
+      ...inputs,
+    },
+    { props: { parameterGroupName: [params] } },
+  );
   return [params, db];
 };
 
@@ -107,14 +145,19 @@ export const compliantRedis = (inputs: Record<string, any> = {}) =>
 
 export const compliantFunction = (inputs: Record<string, any> = {}) => {
   const logs = res("aws:cloudwatch/logGroup:LogGroup", "trips-logs", { name: "/aws/lambda/tms-prod-trips", retentionInDays: 30 });
-  const fn = res("aws:lambda/function:Function", "trips", {
-    name: "tms-prod-trips",
-    runtime: "nodejs22.x",
-    vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
-    tracingConfig: { mode: "Active" },
-    loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/tms-prod-trips" },
-    ...inputs,
-  }, { props: { loggingConfig: [logs] } });
+  const fn = res(
+    "aws:lambda/function:Function",
+    "trips",
+    {
+      name: "tms-prod-trips",
+      runtime: "nodejs22.x",
+      vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/tms-prod-trips" },
+      ...inputs,
+    },
+    { props: { loggingConfig: [logs] } },
+  );
   return [logs, fn];
 };
 
@@ -125,7 +168,11 @@ export const compliantDistribution = (inputs: Record<string, any> = {}) =>
     loggingConfig: { bucket: "logs.s3.amazonaws.com" },
     origins: [
       { originId: "spa", domainName: "spa.s3.ap-south-1.amazonaws.com", originAccessControlId: "oac-1" },
-      { originId: "api", domainName: "abc.execute-api.ap-south-1.amazonaws.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 } },
+      {
+        originId: "api",
+        domainName: "abc.execute-api.ap-south-1.amazonaws.com",
+        customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 },
+      },
     ],
     defaultCacheBehavior: { targetOriginId: "spa", viewerProtocolPolicy: "redirect-to-https" },
     orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only" }],
@@ -140,8 +187,19 @@ export function vpcWith(options: { omit?: string[]; defaultSgInputs?: Record<str
   const inner = options.engineShape ? [res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }, { parent: component })] : [];
   const on = { vpcId: [component] };
   const parts: Record<string, PlanResource> = {
-    defaultSg: res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "default-sg", { vpcId: "vpc-1", ingress: [], egress: [], ...options.defaultSgInputs }, { props: on }),
+    defaultSg: res(
+      "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+      "default-sg",
+      { vpcId: "vpc-1", ingress: [], egress: [], ...options.defaultSgInputs },
+      { props: on },
+    ),
     flowLog: res("aws:ec2/flowLog:FlowLog", "flow-log", { vpcId: "vpc-1", trafficType: "ALL" }, { props: on }),
   };
-  return [component, ...inner, ...Object.entries(parts).filter(([k]) => !options.omit?.includes(k)).map(([, r]) => r)];
+  return [
+    component,
+    ...inner,
+    ...Object.entries(parts)
+      .filter(([k]) => !options.omit?.includes(k))
+      .map(([, r]) => r),
+  ];
 }

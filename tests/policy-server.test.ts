@@ -41,7 +41,12 @@ async function analyzeOnServer(client: any, resources: PlanResource[]): Promise<
   const diagnostics: PolicyViolation[] = [];
   const collect = (response: any) => {
     for (const d of response.getDiagnosticsList()) {
-      diagnostics.push({ policy: d.getPolicyname(), level: LEVEL_FROM_PROTO[d.getEnforcementlevel()] as "advisory", urn: d.getUrn() || null, message: d.getMessage() });
+      diagnostics.push({
+        policy: d.getPolicyname(),
+        level: LEVEL_FROM_PROTO[d.getEnforcementlevel()] as "advisory",
+        urn: d.getUrn() || null,
+        message: d.getMessage(),
+      });
     }
   };
   for (const r of resources) {
@@ -123,7 +128,10 @@ describe("policy pack served as the Pulumi CLI runs it", function () {
     assert.equal(info.getName(), "tms-guardrails");
     assert.equal(info.getVersion(), TMS_PACK.version);
     const served = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL_FROM_PROTO[p.getEnforcementlevel()], p.getDescription()]);
-    assert.deepEqual(served, TMS_PACK.policies.map((p) => [p.name, p.enforcementLevel, p.description]));
+    assert.deepEqual(
+      served,
+      TMS_PACK.policies.map((p) => [p.name, p.enforcementLevel, p.description]),
+    );
   });
 
   for (const stack of ["dev", "prod"]) {

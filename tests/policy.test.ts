@@ -92,13 +92,21 @@ const CASES: Record<string, Case> = {
     message: /deletionProtection is not true/,
     config: prodRequired("rds-deletion-protection"),
   },
-  "rds-iam-authentication": { pass: compliantDb(), fail: compliantDb({ iamDatabaseAuthenticationEnabled: false }), message: /iamDatabaseAuthenticationEnabled/ },
+  "rds-iam-authentication": {
+    pass: compliantDb(),
+    fail: compliantDb({ iamDatabaseAuthenticationEnabled: false }),
+    message: /iamDatabaseAuthenticationEnabled/,
+  },
   "rds-force-ssl": {
     pass: compliantDb(),
     fail: [res("aws:rds/parameterGroup:ParameterGroup", "db-params", { family: "postgres15", parameters: [] }), compliantDb()[1]],
     message: /does not set rds\.force_ssl = 1/,
   },
-  "elasticache-encryption-at-rest": { pass: [compliantRedis()], fail: [compliantRedis({ atRestEncryptionEnabled: "false" })], message: /atRestEncryptionEnabled/ },
+  "elasticache-encryption-at-rest": {
+    pass: [compliantRedis()],
+    fail: [compliantRedis({ atRestEncryptionEnabled: "false" })],
+    message: /atRestEncryptionEnabled/,
+  },
   "elasticache-encryption-in-transit": {
     pass: [compliantRedis()],
     fail: [compliantRedis({ transitEncryptionMode: "preferred" })],
@@ -114,11 +122,21 @@ const CASES: Record<string, Case> = {
   "lambda-in-vpc": { pass: compliantFunction(), fail: compliantFunction({ vpcConfig: undefined }), message: /vpcConfig has no subnets/ },
   "lambda-supported-runtime": { pass: compliantFunction(), fail: compliantFunction({ runtime: "nodejs16.x" }), message: /runtime nodejs16\.x is not one of/ },
   "lambda-permission-scoped": {
-    pass: [res("aws:lambda/permission:Permission", "invoke", { principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:ap-south-1:1:abc/*", action: "lambda:InvokeFunction" })],
+    pass: [
+      res("aws:lambda/permission:Permission", "invoke", {
+        principal: "apigateway.amazonaws.com",
+        sourceArn: "arn:aws:execute-api:ap-south-1:1:abc/*",
+        action: "lambda:InvokeFunction",
+      }),
+    ],
     fail: [res("aws:lambda/permission:Permission", "invoke", { principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" })],
     message: /may invoke without a sourceArn/,
   },
-  "lambda-tracing": { pass: compliantFunction(), fail: compliantFunction({ tracingConfig: { mode: "PassThrough" } }), message: /tracingConfig\.mode is not Active/ },
+  "lambda-tracing": {
+    pass: compliantFunction(),
+    fail: compliantFunction({ tracingConfig: { mode: "PassThrough" } }),
+    message: /tracingConfig\.mode is not Active/,
+  },
   "lambda-log-group-retention": {
     pass: compliantFunction(),
     fail: [res("aws:cloudwatch/logGroup:LogGroup", "trips-logs", { name: "/aws/lambda/tms-prod-trips" }), compliantFunction()[1]],
@@ -139,7 +157,11 @@ const CASES: Record<string, Case> = {
     message: /defaultRouteSettings\.throttlingBurstLimit is unset; it must be above zero/,
   },
   "scheduler-retry-dlq": {
-    pass: [res("aws:scheduler/schedule:Schedule", "job", { target: { arn: "fn", roleArn: "r", retryPolicy: { maximumRetryAttempts: 3 }, deadLetterConfig: { arn: "q" } } })],
+    pass: [
+      res("aws:scheduler/schedule:Schedule", "job", {
+        target: { arn: "fn", roleArn: "r", retryPolicy: { maximumRetryAttempts: 3 }, deadLetterConfig: { arn: "q" } },
+      }),
+    ],
     fail: [res("aws:scheduler/schedule:Schedule", "job", { target: { arn: "fn", roleArn: "r", retryPolicy: { maximumRetryAttempts: 3 } } })],
     message: /deadLetterConfig has no queue/,
   },
@@ -155,15 +177,25 @@ const CASES: Record<string, Case> = {
   },
   "cloudfront-origin-https": {
     pass: [compliantDistribution()],
-    fail: [compliantDistribution({ origins: [{ originId: "api", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1.2"] } }] })],
+    fail: [
+      compliantDistribution({ origins: [{ originId: "api", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1.2"] } }] }),
+    ],
     message: /origin api uses match-viewer/,
   },
   "cloudfront-s3-origin-access-control": {
     pass: [compliantDistribution()],
-    fail: [compliantDistribution({ origins: [{ originId: "spa", domainName: "spa.s3.amazonaws.com", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } }] })],
+    fail: [
+      compliantDistribution({
+        origins: [{ originId: "spa", domainName: "spa.s3.amazonaws.com", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } }],
+      }),
+    ],
     message: /legacy origin access identity/,
   },
-  "cloudfront-default-root-object": { pass: [compliantDistribution()], fail: [compliantDistribution({ defaultRootObject: undefined })], message: /defaultRootObject is not set/ },
+  "cloudfront-default-root-object": {
+    pass: [compliantDistribution()],
+    fail: [compliantDistribution({ defaultRootObject: undefined })],
+    message: /defaultRootObject is not set/,
+  },
   "cloudfront-logging": { pass: [compliantDistribution()], fail: [compliantDistribution({ loggingConfig: undefined })], message: /writes no access logs/ },
   "s3-object-access-audited": {
     pass: [...bucketWith(), documentTrail("tms-prod-documents-abc")],
@@ -204,7 +236,12 @@ const CASES: Record<string, Case> = {
     message: /allows by exclusion/,
   },
   "iam-no-admin-policies": {
-    pass: [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" })],
+    pass: [
+      res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {
+        role: "r",
+        policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+      }),
+    ],
     fail: [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })],
     message: /attaches arn:aws:iam::aws:policy\/AdministratorAccess/,
   },
@@ -231,7 +268,15 @@ const CASES: Record<string, Case> = {
   "secretsmanager-rotation": (() => {
     const secret = res("aws:secretsmanager/secret:Secret", "secret", { kmsKeyId: "arn:k" });
     return {
-      pass: [secret, res("aws:secretsmanager/secretRotation:SecretRotation", "rotation", { secretId: "[unknown]", rotationLambdaArn: "fn" }, { props: { secretId: [secret] } })],
+      pass: [
+        secret,
+        res(
+          "aws:secretsmanager/secretRotation:SecretRotation",
+          "rotation",
+          { secretId: "[unknown]", rotationLambdaArn: "fn" },
+          { props: { secretId: [secret] } },
+        ),
+      ],
       fail: [secret],
       message: /secret secret does not rotate automatically/,
     };
@@ -253,8 +298,16 @@ const CASES: Record<string, Case> = {
     message: /neither kmsMasterKeyId nor sqsManagedSseEnabled/,
   },
   "cognito-password-policy": {
-    pass: [res("aws:cognito/userPool:UserPool", "users", { passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true } })],
-    fail: [res("aws:cognito/userPool:UserPool", "users", { passwordPolicy: { minimumLength: 8, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false } })],
+    pass: [
+      res("aws:cognito/userPool:UserPool", "users", {
+        passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true },
+      }),
+    ],
+    fail: [
+      res("aws:cognito/userPool:UserPool", "users", {
+        passwordPolicy: { minimumLength: 8, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
+      }),
+    ],
     message: /minimumLength is 8; at least 12 required\n?|does not set requireSymbols/,
   },
   "cognito-mfa": {
@@ -283,7 +336,7 @@ describe("policy pack: every policy passes and fails", () => {
         assert.ok(found.length > 0, `${name} did not fire`);
         assert.match(found[0].message, CASES[name].message);
         assert.ok(found[0].message.startsWith(policyDef.description), "the engine prefixes the description");
-        const expectedLevel = (resolvePackConfig(TMS_PACK, CASES[name].config ?? {}).get(name)!).enforcementLevel;
+        const expectedLevel = resolvePackConfig(TMS_PACK, CASES[name].config ?? {}).get(name)!.enforcementLevel;
         assert.equal(found[0].level, expectedLevel);
       });
     });
@@ -307,11 +360,26 @@ describe("policy pack: pack-wide rules", () => {
   it("makes encryption, public exposure and IAM least privilege mandatory", () => {
     const mandatory = new Set(TMS_PACK.policies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name));
     for (const name of [
-      "s3-public-access-blocked", "s3-kms-encryption", "s3-tls-only", "rds-storage-encrypted", "rds-not-public",
-      "elasticache-encryption-at-rest", "elasticache-encryption-in-transit", "lambda-permission-scoped",
-      "apigw-route-authorization", "cloudfront-https-only", "cloudfront-s3-origin-access-control", "ec2-no-open-ingress",
-      "iam-no-wildcard-actions", "iam-no-wildcard-resource-writes", "iam-trust-service-principal", "iam-pass-role-scoped",
-      "kms-key-rotation", "secretsmanager-customer-key", "sns-encrypted", "sqs-encrypted",
+      "s3-public-access-blocked",
+      "s3-kms-encryption",
+      "s3-tls-only",
+      "rds-storage-encrypted",
+      "rds-not-public",
+      "elasticache-encryption-at-rest",
+      "elasticache-encryption-in-transit",
+      "lambda-permission-scoped",
+      "apigw-route-authorization",
+      "cloudfront-https-only",
+      "cloudfront-s3-origin-access-control",
+      "ec2-no-open-ingress",
+      "iam-no-wildcard-actions",
+      "iam-no-wildcard-resource-writes",
+      "iam-trust-service-principal",
+      "iam-pass-role-scoped",
+      "kms-key-rotation",
+      "secretsmanager-customer-key",
+      "sns-encrypted",
+      "sqs-encrypted",
     ]) {
       assert.ok(mandatory.has(name), `${name} is not mandatory`);
     }
@@ -353,7 +421,17 @@ describe("policy pack: object access audit at preview", () => {
       res(
         "aws:cloudtrail/trail:Trail",
         "documents-access",
-        { advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }, { field: "resources.ARN", startsWiths: [startsWith] }] }] },
+        {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "resources.ARN", startsWiths: [startsWith] },
+              ],
+            },
+          ],
+        },
         { props: { advancedEventSelectors: [bucket] } },
       );
     const config = { "s3-object-access-audited": "mandatory" };
@@ -369,13 +447,19 @@ describe("policy evaluation behaves like the engine", () => {
     const report = await evaluate(compliantDb({ storageEncrypted: "[unknown]" }));
     const [finding] = only(report, "rds-storage-encrypted");
     assert.equal(finding.level, "advisory");
-    assert.match(finding.message, /^can't run policy 'rds-storage-encrypted' from policy pack 'tms-guardrails@v0\.1\.0' during preview: string value at \.storageEncrypted can't be known during preview$/);
+    assert.match(
+      finding.message,
+      /^can't run policy 'rds-storage-encrypted' from policy pack 'tms-guardrails@v0\.1\.0' during preview: string value at \.storageEncrypted can't be known during preview$/,
+    );
   });
 
   it("links companions through property dependencies when the bucket id is unknown", async () => {
     const resources = bucketWith().map((r) => (r.type === "aws:s3/bucket:Bucket" ? r : { ...r, inputs: { ...r.inputs, bucket: "[unknown]" } }));
     const report = await evaluate(resources);
-    assert.deepEqual(report.violations.filter((v) => v.policy.startsWith("s3-")), []);
+    assert.deepEqual(
+      report.violations.filter((v) => v.policy.startsWith("s3-")),
+      [],
+    );
   });
 
   it("does not link a companion that depends on another bucket", async () => {
@@ -388,7 +472,11 @@ describe("policy evaluation behaves like the engine", () => {
   it("sees awsx's VPC both as the offline component and as the engine's child VPC", async () => {
     for (const engineShape of [false, true]) {
       const report = await evaluate(vpcWith({ engineShape }));
-      assert.deepEqual(report.violations.filter((v) => ["vpc-flow-logs", "ec2-default-security-group-closed"].includes(v.policy)), [], `engineShape=${engineShape}`);
+      assert.deepEqual(
+        report.violations.filter((v) => ["vpc-flow-logs", "ec2-default-security-group-closed"].includes(v.policy)),
+        [],
+        `engineShape=${engineShape}`,
+      );
     }
     const withRules = await evaluate(vpcWith({ defaultSgInputs: { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] } }));
     assert.match(only(withRules, "ec2-default-security-group-closed")[0].message, /default security group default-sg has rules/);
@@ -414,9 +502,15 @@ describe("policy evaluation behaves like the engine", () => {
     const resolved = resolvePackConfig(TMS_PACK, { "rds-backup-retention": { minimumDays: 30 } });
     assert.deepEqual(resolved.get("rds-backup-retention")!.properties, { minimumDays: 30 });
     assert.deepEqual(resolved.get("apigw-route-authorization")!.properties, { publicRoutes: ["GET /api/health"] });
-    assert.throws(() => resolvePackConfig(TMS_PACK, { "rds-backup-retention": { minimumDays: "thirty" } }), /rds-backup-retention\.minimumDays: expected integer, got "thirty"/);
+    assert.throws(
+      () => resolvePackConfig(TMS_PACK, { "rds-backup-retention": { minimumDays: "thirty" } }),
+      /rds-backup-retention\.minimumDays: expected integer, got "thirty"/,
+    );
     assert.throws(() => resolvePackConfig(TMS_PACK, { "no-such-policy": "mandatory" }), /no-such-policy: no such policy in pack tms-guardrails/);
-    assert.throws(() => resolvePackConfig(TMS_PACK, { "rds-multi-az": { requried: true } }), (err: Error) => err instanceof PolicyConfigError && /rds-multi-az\.requried: the policy has no such config property/.test(err.message));
+    assert.throws(
+      () => resolvePackConfig(TMS_PACK, { "rds-multi-az": { requried: true } }),
+      (err: Error) => err instanceof PolicyConfigError && /rds-multi-az\.requried: the policy has no such config property/.test(err.message),
+    );
     assert.throws(() => resolvePackConfig(TMS_PACK, { all: "strict" }), /all: enforcementLevel "strict" is not one of/);
   });
 
@@ -432,7 +526,10 @@ describe("policy pack on the stacks", () => {
       const run = await runStack(stack);
       const report = await checkStack(run.resources, stack);
       assert.equal(report.pack, "tms-guardrails");
-      assert.deepEqual(report.violations.filter((v) => v.level === "mandatory"), []);
+      assert.deepEqual(
+        report.violations.filter((v) => v.level === "mandatory"),
+        [],
+      );
     });
   }
 

@@ -37,10 +37,14 @@ describe("npm run preflight", () => {
     account.on(GetRegionOptStatusCommand, { RegionName: "us-east-1" }).resolves({ RegionName: "us-east-1", RegionOptStatus: "ENABLED_BY_DEFAULT" });
     account.on(GetRegionOptStatusCommand, { RegionName: "ap-south-2" }).resolves({ RegionName: "ap-south-2", RegionOptStatus: "ENABLED" });
     lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 1000 }, AccountUsage: { FunctionCount: 0 } });
-    rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({ OrderableDBInstanceOptions: [{ Engine: "postgres", EngineVersion: "15.8", DBInstanceClass: "db.r6g.large", MultiAZCapable: true }] });
+    rds
+      .on(DescribeOrderableDBInstanceOptionsCommand)
+      .resolves({ OrderableDBInstanceOptions: [{ Engine: "postgres", EngineVersion: "15.8", DBInstanceClass: "db.r6g.large", MultiAZCapable: true }] });
     ses.on(GetEmailIdentityCommand).resolves({ VerifiedForSendingStatus: true, IdentityType: "DOMAIN" });
     ses.on(GetAccountCommand).resolves({ ProductionAccessEnabled: true, SendingEnabled: true });
-    route53.on(GetHostedZoneCommand).resolves({ HostedZone: { Id: "/hostedzone/Z0123456789ABCDEFGHIJ", Name: "example.in.", CallerReference: "x", Config: { PrivateZone: false } } });
+    route53
+      .on(GetHostedZoneCommand)
+      .resolves({ HostedZone: { Id: "/hostedzone/Z0123456789ABCDEFGHIJ", Name: "example.in.", CallerReference: "x", Config: { PrivateZone: false } } });
   }
 
   const run = async (req: Requirements) => {
@@ -57,11 +61,17 @@ describe("npm run preflight", () => {
 
   it("derives what prod needs: us-east-1 and ap-south-2 enabled, 3×100+1+1 reserved, Multi-AZ db.r6g.large", () => {
     const req = requirements("prod");
-    assert.deepEqual(req.regions.map((r) => r.region), ["us-east-1", "ap-south-2"]);
+    assert.deepEqual(
+      req.regions.map((r) => r.region),
+      ["us-east-1", "ap-south-2"],
+    );
     assert.equal(req.reservedConcurrency, 302);
     assert.deepEqual(req.database, { instanceClass: "db.r6g.large", multiAz: true });
     const dev = requirements("dev");
-    assert.deepEqual(dev.regions.map((r) => r.region), ["us-east-1"]);
+    assert.deepEqual(
+      dev.regions.map((r) => r.region),
+      ["us-east-1"],
+    );
     assert.equal(dev.reservedConcurrency, 0);
   });
 
@@ -69,7 +79,10 @@ describe("npm run preflight", () => {
     readyAccount();
     const result = await run(withEverything());
     assert.equal(result.status, PREFLIGHT_EXIT.ready, result.lines.join("\n"));
-    assert.deepEqual(result.passed.map((l) => l.split(/\s{2,}/)[1]), ["region us-east-1", "region ap-south-2", "lambda concurrency", "database class", "ses identity", "ses sandbox", "hosted zone"]);
+    assert.deepEqual(
+      result.passed.map((l) => l.split(/\s{2,}/)[1]),
+      ["region us-east-1", "region ap-south-2", "lambda concurrency", "database class", "ses identity", "ses sandbox", "hosted zone"],
+    );
     assert.match(result.lines[0], /account 123456789012/);
     assert.equal(result.lines.at(-1), "ready: 7 checks passed");
   });
@@ -111,7 +124,10 @@ describe("npm run preflight", () => {
     ses.on(GetEmailIdentityCommand).resolves({ VerifiedForSendingStatus: false });
     ses.on(GetAccountCommand).resolves({ ProductionAccessEnabled: false });
     const result = await run(withEverything());
-    assert.deepEqual(result.failed.map((l) => l.split(/\s{2,}/)[1]), ["ses identity", "ses sandbox"]);
+    assert.deepEqual(
+      result.failed.map((l) => l.split(/\s{2,}/)[1]),
+      ["ses identity", "ses sandbox"],
+    );
     assert.equal(ses.commandCalls(GetEmailIdentityCommand)[0].args[0].input.EmailIdentity, "tms.example.in");
   });
 
@@ -119,13 +135,17 @@ describe("npm run preflight", () => {
     readyAccount();
     route53.on(GetHostedZoneCommand).resolves({ HostedZone: { Id: "Z0123456789ABCDEFGHIJ", Name: "other.in.", CallerReference: "x" } });
     assert.match((await run(withEverything())).failed.join("\n"), /is other\.in, which cannot hold tms\.example\.in/);
-    route53.on(GetHostedZoneCommand).resolves({ HostedZone: { Id: "Z0123456789ABCDEFGHIJ", Name: "example.in.", CallerReference: "x", Config: { PrivateZone: true } } });
+    route53
+      .on(GetHostedZoneCommand)
+      .resolves({ HostedZone: { Id: "Z0123456789ABCDEFGHIJ", Name: "example.in.", CallerReference: "x", Config: { PrivateZone: true } } });
     assert.match((await run(withEverything())).failed.join("\n"), /private zone/);
   });
 
   it("fails a check it is not allowed to make, naming the permission", async () => {
     readyAccount();
-    lambda.on(GetAccountSettingsCommand).rejects(Object.assign(new Error("User is not authorized to perform: lambda:GetAccountSettings"), { name: "AccessDeniedException" }));
+    lambda
+      .on(GetAccountSettingsCommand)
+      .rejects(Object.assign(new Error("User is not authorized to perform: lambda:GetAccountSettings"), { name: "AccessDeniedException" }));
     const result = await run(requirements("prod"));
     assert.equal(result.status, PREFLIGHT_EXIT.notReady);
     assert.match(result.failed.join("\n"), /could not check: .*\(fix: grant lambda:GetAccountSettings to the role that runs preflight\)/);

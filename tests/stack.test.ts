@@ -22,7 +22,8 @@ for (const stack of ["dev", "prod"]) {
         const region = run.providerOf(resource)!.inputs.region;
         // The replica bucket, its companions and its key, the replicated backups and the DR keys; the replication role is global IAM, created at home.
         if (/^documents-replica(-key)?$|^database-backups-ap-south-2$|-dr-key$/.test(resource.name)) assert.equal(region, "ap-south-2", resource.name);
-        else if (usEast1Types.includes(resource.type) || resource.type.startsWith("aws:cloudwatch/logDelivery")) assert.equal(region, "us-east-1", resource.name);
+        else if (usEast1Types.includes(resource.type) || resource.type.startsWith("aws:cloudwatch/logDelivery"))
+          assert.equal(region, "us-east-1", resource.name);
         else assert.equal(region, "ap-south-1", resource.name);
       }
     });

@@ -12,7 +12,10 @@ const root = path.resolve(__dirname, "..");
 
 /** Every relative import of every .ts file under `dir`, as project paths. */
 function importsOf(dir: string): { file: string; target: string }[] {
-  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : []));
+  const walk = (d: string): string[] =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : []));
   return walk(path.join(root, dir)).flatMap((file) =>
     [...fs.readFileSync(file, "utf8").matchAll(/(?:from|import\(|require\()\s*["'](\.[^"']+)["']/g)].map((m) => ({
       file: path.relative(root, file),
@@ -25,19 +28,37 @@ const topOf = (p: string) => p.split(path.sep)[0];
 
 describe("structure: dependencies point one way", () => {
   it("rules/ imports nothing of ours outside rules/", () => {
-    assert.deepEqual(importsOf("rules").filter((i) => topOf(i.target) !== "rules"), []);
+    assert.deepEqual(
+      importsOf("rules").filter((i) => topOf(i.target) !== "rules"),
+      [],
+    );
   });
 
   it("config/ imports only rules/ (never components/ or handlers/)", () => {
-    assert.deepEqual(importsOf("config").filter((i) => !["config", "rules"].includes(topOf(i.target))), []);
+    assert.deepEqual(
+      importsOf("config").filter((i) => !["config", "rules"].includes(topOf(i.target))),
+      [],
+    );
   });
 
   it("components/ and handlers/ never import config/", () => {
-    assert.deepEqual([...importsOf("components"), ...importsOf("handlers")].filter((i) => topOf(i.target) === "config"), []);
+    assert.deepEqual(
+      [...importsOf("components"), ...importsOf("handlers")].filter((i) => topOf(i.target) === "config"),
+      [],
+    );
   });
 
   it("validating a stack file loads no Pulumi SDK", () => {
-    const loaded = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", 'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)'], { cwd: root, encoding: "utf8" });
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "-e",
+        'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)',
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
     assert.equal(loaded.trim(), "0");
   });
 

@@ -133,7 +133,10 @@ describe("WAF: the prod web ACL lets the API's own traffic through", () => {
   it("would have blocked the batch with the core rule set unscoped (the model sees the failure)", () => {
     const unscoped = webAclRules({ ...PROD, largeBodyPaths: [] }, "tms-prod");
     const waf = new WebAclModel(unscoped);
-    assert.equal(waf.allows({ method: "POST", path: "/api/positions", bodyBytes: positionBatchBytes(), ip: "49.36.1.1", authorization: token("driver-1") }), false);
+    assert.equal(
+      waf.allows({ method: "POST", path: "/api/positions", bodyBytes: positionBatchBytes(), ip: "49.36.1.1", authorization: token("driver-1") }),
+      false,
+    );
   });
 
   it("lets 300 drivers and a dispatcher behind one carrier-grade NAT address work a whole window", () => {
@@ -162,9 +165,15 @@ describe("WAF: the prod web ACL lets the API's own traffic through", () => {
     const limits = wafRateLimits(PROD.apiRateLimit);
     assert.deepEqual(limits, { perClient: 15_000, anonymousPerIp: 3_000, perIp: 75_000 });
     const waf = new WebAclModel(webAclRules(PROD, "tms-prod"));
-    const greedy = Array.from({ length: limits.perClient + 1 }, () => waf.allows({ method: "GET", path: "/api/trips", bodyBytes: 0, ip: "49.36.9.9", authorization: token("greedy") }));
+    const greedy = Array.from({ length: limits.perClient + 1 }, () =>
+      waf.allows({ method: "GET", path: "/api/trips", bodyBytes: 0, ip: "49.36.9.9", authorization: token("greedy") }),
+    );
     assert.equal(greedy.filter((ok) => !ok).length, 1, "the request over the limit is blocked");
-    assert.equal(waf.allows({ method: "GET", path: "/api/trips", bodyBytes: 0, ip: "49.36.9.9", authorization: token("polite") }), true, "another client at the same address is not");
+    assert.equal(
+      waf.allows({ method: "GET", path: "/api/trips", bodyBytes: 0, ip: "49.36.9.9", authorization: token("polite") }),
+      true,
+      "another client at the same address is not",
+    );
     const flood = Array.from({ length: limits.anonymousPerIp + 1 }, () => waf.allows({ method: "GET", path: "/index.html", bodyBytes: 0, ip: "203.0.113.7" }));
     assert.equal(flood.filter((ok) => !ok).length, 1);
   });
@@ -172,6 +181,9 @@ describe("WAF: the prod web ACL lets the API's own traffic through", () => {
   it("derives every limit from the API's throttling", () => {
     assert.deepEqual(wafRateLimits(100), { perClient: 1_500, anonymousPerIp: 300, perIp: 7_500 });
     const rules = webAclRules({ apiRateLimit: 100, largeBodyPaths: [] }, "x");
-    assert.deepEqual(rules.filter((r: Json) => r.statement.rateBasedStatement).map((r: Json) => r.statement.rateBasedStatement.limit), [1_500, 300, 7_500]);
+    assert.deepEqual(
+      rules.filter((r: Json) => r.statement.rateBasedStatement).map((r: Json) => r.statement.rateBasedStatement.limit),
+      [1_500, 300, 7_500],
+    );
   });
 });

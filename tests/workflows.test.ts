@@ -40,7 +40,10 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflowFiles = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
 const workflow = (file: string) => parseYaml(text(file)) as Workflow;
 const actionFiles = fs.readdirSync(ACTIONS).map((dir) => path.join(ACTIONS, dir, "action.yml"));
@@ -94,7 +97,10 @@ describe("GitHub workflows: what they run", () => {
   it("call only npm scripts that exist in package.json", () => {
     const used = allRunScripts.flatMap((run) => [...run.matchAll(/\bnpm (?:run(?: -s)? ([\w:-]+)|(test)\b)/g)].map((m) => m[1] ?? m[2]));
     assert.ok(used.includes("plan") && used.includes("test"));
-    assert.deepEqual(used.filter((s) => !scripts.includes(s)), []);
+    assert.deepEqual(
+      used.filter((s) => !scripts.includes(s)),
+      [],
+    );
   });
 
   it("run scripts bash accepts, with no ${{ }} inside them (values come in through env, so none can inject shell)", () => {
@@ -115,7 +121,10 @@ describe("GitHub workflows: what they run", () => {
     const uses = workflowFiles.flatMap((f) => Object.values(workflow(f).jobs).flatMap((job) => (job.steps ?? []).map((s) => s.uses)));
     const external = uses.filter((u): u is string => u !== undefined && !u.startsWith("./"));
     assert.ok(external.length > 0);
-    assert.deepEqual(external.filter((u) => !/^[\w-]+\/[\w-]+@(v\d+|[0-9a-f]{40})$/.test(u)), []);
+    assert.deepEqual(
+      external.filter((u) => !/^[\w-]+\/[\w-]+@(v\d+|[0-9a-f]{40})$/.test(u)),
+      [],
+    );
   });
 
   it("install the Pulumi CLI of the SDK version package-lock.json pins", () => {
@@ -226,7 +235,10 @@ describe("GitHub workflows: the pipeline", () => {
     const dev = workflow("deploy-dev.yml");
     assert.deepEqual(dev.on, { push: { branches: ["main"] } });
     const up = pulumiCalls.filter((c) => c.file === "deploy-dev.yml");
-    assert.deepEqual(up.map((c) => [c.job.with?.command, c.job.with?.stack, c.job.needs]), [["up", "dev", "test"]]);
+    assert.deepEqual(
+      up.map((c) => [c.job.with?.command, c.job.with?.stack, c.job.needs]),
+      [["up", "dev", "test"]],
+    );
     assert.equal(dev.concurrency?.["cancel-in-progress"], false, "a running up is never cancelled");
   });
 
@@ -260,7 +272,12 @@ describe("GitHub workflows: the pipeline", () => {
 
   it("tests in CI against real PostgreSQL and Redis, as .ci/run does", () => {
     const test = workflow("test.yml").jobs.test as Job & { services: Record<string, { image: string }> };
-    assert.deepEqual(Object.values(test.services).map((s) => s.image).sort(), ["postgres:15", "redis:7"]);
+    assert.deepEqual(
+      Object.values(test.services)
+        .map((s) => s.image)
+        .sort(),
+      ["postgres:15", "redis:7"],
+    );
     assert.match(test.env?.DATABASE_URL ?? "", /^postgres:\/\//);
     assert.match(test.env?.REDIS_URL ?? "", /^redis:\/\//);
     assert.ok(test.steps?.some((s) => s.run === "npm test"));

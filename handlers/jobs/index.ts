@@ -24,8 +24,7 @@ export const handler = async (input: unknown, context?: Pick<Context, "getRemain
   db ??= createDb(databaseConfig());
   const deadline = Date.now() + DEFAULT_BUDGET_MS;
   const ctx = { db, now: () => new Date(), remainingMs: () => context?.getRemainingTimeInMillis() ?? deadline - Date.now() };
-  const result =
-    parsed.data.task === "mark-delayed-trips" ? await markDelayedTrips(ctx) : await purgeOldPositions(ctx, jobsConfig().positionRetentionDays);
+  const result = parsed.data.task === "mark-delayed-trips" ? await markDelayedTrips(ctx) : await purgeOldPositions(ctx, jobsConfig().positionRetentionDays);
   logger.info("job done", { task: parsed.data.task, ...result });
   return { task: parsed.data.task, ...result };
 };

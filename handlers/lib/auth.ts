@@ -23,14 +23,17 @@ function groupsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value !== "string" || value.trim() === "") return [];
   const text = value.trim();
-  if (text.startsWith("[\"")) {
+  if (text.startsWith('["')) {
     try {
       return (JSON.parse(text) as unknown[]).map(String);
     } catch {
       /* fall through to the bracketed form */
     }
   }
-  return text.replace(/^\[|\]$/g, "").split(/[\s,]+/).filter(Boolean);
+  return text
+    .replace(/^\[|\]$/g, "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 export function authContextFrom(claims: Claims | undefined): AuthContext {

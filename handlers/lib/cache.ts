@@ -35,7 +35,8 @@ export async function createCache(config: RedisConfig | undefined): Promise<Cach
   };
   return {
     get: (key) => soft("get", async () => ((await client.command("GET", key)) as string | null) ?? undefined, undefined),
-    set: (key, value, ttlSeconds) => soft("set", async () => void (await client.command("SET", key, value, "EX", Math.max(1, Math.round(ttlSeconds)))), undefined),
+    set: (key, value, ttlSeconds) =>
+      soft("set", async () => void (await client.command("SET", key, value, "EX", Math.max(1, Math.round(ttlSeconds)))), undefined),
     delete: (keys) => soft("del", async () => void (keys.length > 0 && (await client.command("DEL", ...keys))), undefined),
     close: async () => client.close(),
   };

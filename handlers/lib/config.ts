@@ -11,7 +11,16 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
 
 export type DatabaseConfig =
   | { kind: "url"; connectionString: string; poolMax: number }
-  | { kind: "rds"; host: string; port: number; database: string; secretArn: string; poolMax: number; ssl: boolean; /** Trusted CAs; default: RDS's, shipped with the code. */ ca?: string[] };
+  | {
+      kind: "rds";
+      host: string;
+      port: number;
+      database: string;
+      secretArn: string;
+      poolMax: number;
+      ssl: boolean;
+      /** Trusted CAs; default: RDS's, shipped with the code. */ ca?: string[];
+    };
 
 /** DATABASE_URL (local runs and tests) or the RDS endpoint plus its managed secret. */
 export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
@@ -39,7 +48,10 @@ export function documentsConfig(env: NodeJS.ProcessEnv = process.env) {
 export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(
     // Plus two variables of local runs only, which point at a provider directly.
-    environmentSchema("MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS").extend({ MAPS_PROVIDER_URL: z.url().optional(), MAPS_API_KEY: z.string().optional() }),
+    environmentSchema("MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS").extend({
+      MAPS_PROVIDER_URL: z.url().optional(),
+      MAPS_API_KEY: z.string().optional(),
+    }),
     env,
   );
   return {

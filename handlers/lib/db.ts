@@ -23,7 +23,8 @@ export interface Db extends Queryable {
 
 /** Errors after which a fresh connection may succeed. */
 const RETRYABLE = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
-const isRetryable = (err: any) => RETRYABLE.has(err?.code) || /Connection terminated|connection ended|Client has encountered a connection error/i.test(String(err?.message));
+const isRetryable = (err: any) =>
+  RETRYABLE.has(err?.code) || /Connection terminated|connection ended|Client has encountered a connection error/i.test(String(err?.message));
 const INVALID_PASSWORD = "28P01";
 
 export function createDb(config: DatabaseConfig): Db {

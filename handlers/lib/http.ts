@@ -56,7 +56,10 @@ export function matchRoute(method: string, path: string, routes: readonly Route[
   const candidates = compiledRoutes.filter((r) => r.pattern.test(path));
   if (candidates.length === 0) throw new HttpError(404, "not_found", `no route for ${method} ${path}`);
   const match = candidates.find((r) => r.route.method === method);
-  if (!match) throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}`, undefined, { allow: candidates.map((c) => c.route.method).join(", ") });
+  if (!match)
+    throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}`, undefined, {
+      allow: candidates.map((c) => c.route.method).join(", "),
+    });
   const values = match.pattern.exec(path)!.slice(1);
   return { route: match.route, params: Object.fromEntries(match.names.map((name, i) => [name, decodeSegment(values[i])])) };
 }
@@ -125,7 +128,9 @@ export function apiHandler<D>(fn: FunctionName, operations: Operations<D>, depen
   const missing = [...routed].filter((op) => !(op in operations));
   const orphans = Object.keys(operations).filter((op) => !routed.has(op));
   if (missing.length > 0 || orphans.length > 0) {
-    throw new Error(`function ${fn} does not match the route table: ${missing.length ? `no operation for ${missing.join(", ")}` : ""}${missing.length && orphans.length ? "; " : ""}${orphans.length ? `no route for ${orphans.join(", ")}` : ""}`);
+    throw new Error(
+      `function ${fn} does not match the route table: ${missing.length ? `no operation for ${missing.join(", ")}` : ""}${missing.length && orphans.length ? "; " : ""}${orphans.length ? `no route for ${orphans.join(", ")}` : ""}`,
+    );
   }
 
   // Built on the first request and kept for the container's life (pool, clients, secrets).

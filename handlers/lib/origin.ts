@@ -23,7 +23,8 @@ const same = (given: string, expected: string) => timingSafeEqual(digest(given),
 
 export function originGuard(secretArn: string, now: () => number = Date.now) {
   let readAt = now();
-  const accepted = async () => Object.values(JSON.parse(await getSecret(secretArn)) as Record<string, string>).filter((v) => typeof v === "string" && v.length > 0);
+  const accepted = async () =>
+    Object.values(JSON.parse(await getSecret(secretArn)) as Record<string, string>).filter((v) => typeof v === "string" && v.length > 0);
   const matches = async (given: string) => (await accepted()).reduce((found, value) => same(given, value) || found, false);
 
   return async (headers: Record<string, string>): Promise<void> => {

@@ -24,7 +24,13 @@ export class RespError extends Error {}
 export function respOptionsFromUrl(url: string, timeouts: Pick<RespOptions, "connectTimeoutMs" | "commandTimeoutMs">): RespOptions {
   const u = new URL(url);
   if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new Error(`not a redis URL: ${u.protocol}`);
-  return { host: u.hostname, port: Number(u.port || 6379), password: u.password ? decodeURIComponent(u.password) : undefined, tls: u.protocol === "rediss:", ...timeouts };
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    tls: u.protocol === "rediss:",
+    ...timeouts,
+  };
 }
 
 export function encodeCommand(args: (string | number)[]): Buffer {
@@ -118,7 +124,10 @@ export class RespClient {
       const socket = this.options.tls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
       this.socket = socket;
       socket.setNoDelay(true);
-      const timer = setTimeout(() => this.fail(new Error(`could not connect to redis within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
+      const timer = setTimeout(
+        () => this.fail(new Error(`could not connect to redis within ${this.options.connectTimeoutMs} ms`)),
+        this.options.connectTimeoutMs,
+      );
       socket.once("close", () => clearTimeout(timer));
       socket.once(this.options.tls ? "secureConnect" : "connect", () => {
         clearTimeout(timer);

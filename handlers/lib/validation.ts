@@ -43,7 +43,9 @@ export function text(options: { max: number; min?: number; multiline?: boolean }
     .min(options.min ?? 1)
     .max(options.max)
     .refine((s) => s.isWellFormed(), { message: "expected well-formed Unicode text (it has a lone surrogate)" })
-    .refine((s) => !controls.test(s), { message: options.multiline ? "expected text without control characters other than line breaks and tabs" : "expected text without control characters" });
+    .refine((s) => !controls.test(s), {
+      message: options.multiline ? "expected text without control characters other than line breaks and tabs" : "expected text without control characters",
+    });
 }
 
 const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
@@ -71,7 +73,9 @@ export function real(bounds: { min: number; max?: number; lt?: number }) {
   let schema = z.number().min(bounds.min);
   if (bounds.max !== undefined) schema = schema.max(bounds.max);
   if (bounds.lt !== undefined) schema = schema.lt(bounds.lt);
-  return schema.refine((v) => within(Math.fround(v)), { message: `expected a value that stays within bounds at single precision` }).transform((v) => Math.fround(v));
+  return schema
+    .refine((v) => within(Math.fround(v)), { message: `expected a value that stays within bounds at single precision` })
+    .transform((v) => Math.fround(v));
 }
 
 export const uuid = z.uuid();

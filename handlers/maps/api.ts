@@ -100,7 +100,12 @@ export const mapsOperations: Operations<MapsDeps> = {
     const leg = await cached(deps, `tms:maps:route:${hash([body.origin, body.destination])}`, async () =>
       providerAnswer(
         providerRoute,
-        await callProvider(provider, "route", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ origin: body.origin, destination: body.destination }) }, deps.timeoutMs),
+        await callProvider(
+          provider,
+          "route",
+          { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ origin: body.origin, destination: body.destination }) },
+          deps.timeoutMs,
+        ),
       ),
     );
     const eta = new Date(departAt.getTime() + leg.durationSeconds * 1000).toISOString();

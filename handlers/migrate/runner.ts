@@ -32,7 +32,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** One hash of every migration: deploys re-run the migrate function exactly when it changes. */
 export function migrationsHash(migrations = loadMigrations()): string {
-  return createHash("sha256").update(migrations.map((m) => `${m.version}:${m.checksum}`).join("\n")).digest("hex");
+  return createHash("sha256")
+    .update(migrations.map((m) => `${m.version}:${m.checksum}`).join("\n"))
+    .digest("hex");
 }
 
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<{ applied: string[]; current: string | null }> {
@@ -43,7 +45,9 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<{ 
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const done = new Map((await tx.query<{ version: string; checksum: string }>("SELECT version, checksum FROM schema_migrations")).rows.map((r) => [r.version, r.checksum]));
+    const done = new Map(
+      (await tx.query<{ version: string; checksum: string }>("SELECT version, checksum FROM schema_migrations")).rows.map((r) => [r.version, r.checksum]),
+    );
     const applied: string[] = [];
     for (const m of migrations) {
       const recorded = done.get(m.version);

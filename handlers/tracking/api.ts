@@ -81,7 +81,12 @@ async function tripsForVehicles(db: Db, auth: AuthContext, vehicleIds: string[])
   }
   const known = await db.query("SELECT id FROM vehicles WHERE org_id = $1 AND id = ANY($2::uuid[])", [auth.orgId, vehicleIds]);
   const unknown = vehicleIds.filter((v) => !known.rows.some((r) => r.id === v));
-  if (unknown.length > 0) throw badRequest("unknown_vehicle", "no such vehicle in your organisation", unknown.map((v) => ({ path: "body.positions.vehicleId", message: `unknown vehicle ${v}` })));
+  if (unknown.length > 0)
+    throw badRequest(
+      "unknown_vehicle",
+      "no such vehicle in your organisation",
+      unknown.map((v) => ({ path: "body.positions.vehicleId", message: `unknown vehicle ${v}` })),
+    );
   const active = await db.query(
     `SELECT DISTINCT ON (vehicle_id) vehicle_id, id FROM trips
      WHERE org_id = $1 AND vehicle_id = ANY($2::uuid[]) AND status IN ('dispatched', 'in_transit')
@@ -101,7 +106,8 @@ export const trackingOperations: Operations<TrackingDeps> = {
     const { positions } = parse(trackingRequests.ingestPositions.body, request.body, "body");
     const latestAllowed = now().getTime() + MAX_CLOCK_SKEW_MS;
     const future = positions.findIndex((p) => Date.parse(p.recordedAt) > latestAllowed);
-    if (future >= 0) throw badRequest("invalid_request", "a position is dated in the future", [{ path: `body.positions.${future}.recordedAt`, message: "in the future" }]);
+    if (future >= 0)
+      throw badRequest("invalid_request", "a position is dated in the future", [{ path: `body.positions.${future}.recordedAt`, message: "in the future" }]);
 
     const vehicleIds = [...new Set(positions.map((p) => p.vehicleId))];
     const trips = await tripsForVehicles(db, request.auth, vehicleIds);
@@ -137,10 +143,10 @@ export const trackingOperations: Operations<TrackingDeps> = {
     const key = latestKey(request.auth.orgId, vehicleId);
     const cached = await cache?.get(key);
     if (cached) return json(200, { ...JSON.parse(cached), source: "cache" });
-    const { rows } = await db.query<PositionRow>(
-      "SELECT * FROM positions WHERE org_id = $1 AND vehicle_id = $2 ORDER BY recorded_at DESC LIMIT 1",
-      [request.auth.orgId, vehicleId],
-    );
+    const { rows } = await db.query<PositionRow>("SELECT * FROM positions WHERE org_id = $1 AND vehicle_id = $2 ORDER BY recorded_at DESC LIMIT 1", [
+      request.auth.orgId,
+      vehicleId,
+    ]);
     if (!rows[0]) throw notFound("position");
     const latest = positionJson(rows[0]);
     await cache?.set(key, JSON.stringify(latest), LATEST_TTL_SECONDS);

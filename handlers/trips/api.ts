@@ -35,7 +35,10 @@ export const TRANSITIONS: Record<TripStatus, readonly TripStatus[]> = {
 export const UPLOAD_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/webp"] as const;
 
 const place = z.strictObject({ lat: latitude, lng: longitude, address: text({ max: 300, multiline: true }) });
-const registration = z.string().trim().regex(/^[A-Z0-9][A-Z0-9 -]{1,19}$/i, { message: "expected 2-20 letters, digits, spaces or dashes" });
+const registration = z
+  .string()
+  .trim()
+  .regex(/^[A-Z0-9][A-Z0-9 -]{1,19}$/i, { message: "expected 2-20 letters, digits, spaces or dashes" });
 const driverId = text({ max: 128 });
 const reference = text({ max: 64 });
 
@@ -182,7 +185,7 @@ function expectedVersion(request: AuthedRequest): number {
   const header = request.headers["if-match"];
   if (header === undefined) throw new HttpError(428, "precondition_required", 'send If-Match with the trip\'s ETag (its "version") to update it');
   const version = Number(/^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim())?.[1]);
-  if (!Number.isInteger(version)) throw badRequest("invalid_if_match", "If-Match must be the trip's ETag, e.g. \"3\"");
+  if (!Number.isInteger(version)) throw badRequest("invalid_if_match", 'If-Match must be the trip\'s ETag, e.g. "3"');
   return version;
 }
 
@@ -218,7 +221,9 @@ export const tripsOperations: Operations<TripsDeps> = {
 
   async listVehicles(request, { db }) {
     parse(tripsRequests.listVehicles.query, request.query, "query");
-    const { rows } = await db.query("SELECT id, registration, created_at FROM vehicles WHERE org_id = $1 ORDER BY registration LIMIT 1000", [request.auth.orgId]);
+    const { rows } = await db.query("SELECT id, registration, created_at FROM vehicles WHERE org_id = $1 ORDER BY registration LIMIT 1000", [
+      request.auth.orgId,
+    ]);
     return json(200, { vehicles: rows.map((v) => ({ id: v.id, registration: v.registration, createdAt: iso(v.created_at) })) });
   },
 
@@ -270,7 +275,10 @@ export const tripsOperations: Operations<TripsDeps> = {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(q.limit + 1);
-    const { rows } = await db.query<TripRow>(`SELECT * FROM trips WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    const { rows } = await db.query<TripRow>(
+      `SELECT * FROM trips WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
     const page = rows.slice(0, q.limit);
     return json(200, { trips: page.map(tripJson), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null });
   },
@@ -294,21 +302,35 @@ export const tripsOperations: Operations<TripsDeps> = {
       }
     }
     if (trip.version !== version) {
-      throw new HttpError(412, "version_mismatch", "the trip changed since you read it; fetch it again", { currentVersion: trip.version }, { etag: etag(trip.version) });
+      throw new HttpError(
+        412,
+        "version_mismatch",
+        "the trip changed since you read it; fetch it again",
+        { currentVersion: trip.version },
+        { etag: etag(trip.version) },
+      );
     }
     const closed = TRANSITIONS[trip.status].length === 0;
     if (closed) throw conflict("trip_closed", `a ${trip.status} trip cannot change`);
     if (body.status && body.status !== trip.status && !TRANSITIONS[trip.status].includes(body.status)) {
-      throw conflict("illegal_transition", `a trip cannot go from ${trip.status} to ${body.status}`, { from: trip.status, to: body.status, allowed: TRANSITIONS[trip.status] });
+      throw conflict("illegal_transition", `a trip cannot go from ${trip.status} to ${body.status}`, {
+        from: trip.status,
+        to: body.status,
+        allowed: TRANSITIONS[trip.status],
+      });
     }
     await assertVehicleInOrg(db, request.auth.orgId, body.vehicleId);
-    const next = { vehicle: body.vehicleId !== undefined ? body.vehicleId : trip.vehicle_id, driver: body.driverId !== undefined ? body.driverId : trip.driver_id };
+    const next = {
+      vehicle: body.vehicleId !== undefined ? body.vehicleId : trip.vehicle_id,
+      driver: body.driverId !== undefined ? body.driverId : trip.driver_id,
+    };
     if (body.status === "dispatched" && (!next.vehicle || !next.driver)) {
       throw conflict("missing_assignment", "assign a vehicle and a driver before dispatching the trip");
     }
     const start = body.plannedStart ?? trip.planned_start.toISOString();
     const end = body.plannedEnd ?? trip.planned_end.toISOString();
-    if (Date.parse(end) <= Date.parse(start)) throw badRequest("invalid_request", "plannedEnd must be after plannedStart", [{ path: "body.plannedEnd", message: "must be after plannedStart" }]);
+    if (Date.parse(end) <= Date.parse(start))
+      throw badRequest("invalid_request", "plannedEnd must be after plannedStart", [{ path: "body.plannedEnd", message: "must be after plannedStart" }]);
 
     const sets: string[] = [];
     const params: unknown[] = [request.auth.orgId, tripId, version];
@@ -320,7 +342,10 @@ export const tripsOperations: Operations<TripsDeps> = {
       const value = body[field as keyof typeof body];
       if (value !== undefined) set(column, value);
     }
-    for (const [prefix, value] of [["origin", body.origin], ["destination", body.destination]] as const) {
+    for (const [prefix, value] of [
+      ["origin", body.origin],
+      ["destination", body.destination],
+    ] as const) {
       if (value) {
         set(`${prefix}_lat`, value.lat);
         set(`${prefix}_lng`, value.lng);
@@ -346,10 +371,16 @@ export const tripsOperations: Operations<TripsDeps> = {
     if (trip.status === "cancelled") throw conflict("trip_closed", "a cancelled trip takes no documents");
     const id = randomUUID();
     const key = documentKey(request.auth.orgId, trip.id, id);
-    await db.query(
-      "INSERT INTO documents (id, org_id, trip_id, kind, content_type, size_bytes, object_key, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-      [id, request.auth.orgId, trip.id, body.kind, body.contentType, body.sizeBytes, key, request.auth.userId],
-    );
+    await db.query("INSERT INTO documents (id, org_id, trip_id, kind, content_type, size_bytes, object_key, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", [
+      id,
+      request.auth.orgId,
+      trip.id,
+      body.kind,
+      body.contentType,
+      body.sizeBytes,
+      key,
+      request.auth.userId,
+    ]);
     const url = await documents.presignPut(key, body.contentType, body.sizeBytes, uploads.urlTtlSeconds);
     return json(201, {
       documentId: id,
@@ -377,15 +408,23 @@ export const tripsOperations: Operations<TripsDeps> = {
         found: { sizeBytes: stored.size, contentType: stored.contentType },
       });
     }
-    const updated = await db.query("UPDATE documents SET status = 'uploaded', uploaded_at = now() WHERE id = $1 AND org_id = $2 RETURNING *", [documentId, request.auth.orgId]);
+    const updated = await db.query("UPDATE documents SET status = 'uploaded', uploaded_at = now() WHERE id = $1 AND org_id = $2 RETURNING *", [
+      documentId,
+      request.auth.orgId,
+    ]);
     return json(200, documentJson(updated.rows[0]));
   },
 
   async listDocuments(request, { db, documents, uploads }) {
     const { tripId } = parse(tripsRequests.getTrip.path, request.params, "path");
     await visibleTrip(db, request.auth, tripId);
-    const { rows } = await db.query("SELECT * FROM documents WHERE org_id = $1 AND trip_id = $2 AND status = 'uploaded' ORDER BY created_at", [request.auth.orgId, tripId]);
-    const items = await Promise.all(rows.map(async (doc) => ({ ...documentJson(doc), downloadUrl: await documents.presignGet(doc.object_key, uploads.urlTtlSeconds) })));
+    const { rows } = await db.query("SELECT * FROM documents WHERE org_id = $1 AND trip_id = $2 AND status = 'uploaded' ORDER BY created_at", [
+      request.auth.orgId,
+      tripId,
+    ]);
+    const items = await Promise.all(
+      rows.map(async (doc) => ({ ...documentJson(doc), downloadUrl: await documents.presignGet(doc.object_key, uploads.urlTtlSeconds) })),
+    );
     // The audit's other half: CloudTrail names the signing role when a link is used; this names the user it was issued to.
     if (items.length > 0) logger.info("document download links issued", { userId: request.auth.userId, tripId, documentIds: items.map((d) => d.id) });
     return json(200, { documents: items });

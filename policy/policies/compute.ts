@@ -128,7 +128,10 @@ export const computePolicies: TmsPolicy[] = [
     remediation: "Set defaultRouteSettings.throttlingRateLimit and throttlingBurstLimit (the reference: 1000 and 500).",
     types: [STAGE],
     validate: (props, report) => {
-      const settings = [{ where: "defaultRouteSettings", s: props.defaultRouteSettings }, ...(props.routeSettings ?? []).map((s: any) => ({ where: `routeSettings ${s.routeKey}`, s }))];
+      const settings = [
+        { where: "defaultRouteSettings", s: props.defaultRouteSettings },
+        ...(props.routeSettings ?? []).map((s: any) => ({ where: `routeSettings ${s.routeKey}`, s })),
+      ];
       if (!props.defaultRouteSettings) report("defaultRouteSettings is not set");
       for (const { where, s } of settings) {
         if (!s) continue;

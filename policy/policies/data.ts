@@ -20,7 +20,8 @@ export const dataPolicies: TmsPolicy[] = [
     enforcementLevel: "mandatory",
     severity: "high",
     fsbp: "RDS.3",
-    remediation: "Set storageEncrypted: true and kmsKeyId to a customer-managed key (it cannot be changed after creation: restore a snapshot into an encrypted instance).",
+    remediation:
+      "Set storageEncrypted: true and kmsKeyId to a customer-managed key (it cannot be changed after creation: restore a snapshot into an encrypted instance).",
     types: [RDS_INSTANCE],
     validate: (props, report) => {
       if (isReplica(props)) return;

@@ -85,7 +85,11 @@ export function resourcePolicy<C = Record<string, never>>(
 /** A policy over the whole stack, for rules that link resources to their companions. */
 export function stackPolicy<C = Record<string, never>>(
   meta: Metadata<C> & {
-    validate: (resources: PolicyResource[], report: (message: string, resource?: PolicyResource) => void, context: { config: C; args: StackValidationArgs }) => void;
+    validate: (
+      resources: PolicyResource[],
+      report: (message: string, resource?: PolicyResource) => void,
+      context: { config: C; args: StackValidationArgs },
+    ) => void;
   },
 ): TmsPolicy {
   return {

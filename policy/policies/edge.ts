@@ -37,7 +37,8 @@ export const edgePolicies: TmsPolicy[] = [
     validate: (props, report, { args }) => {
       const cert = props.viewerCertificate ?? {};
       if (!cert.acmCertificateArn && !cert.iamCertificateId) args.notApplicable("the CloudFront default certificate is in use");
-      if (!MODERN_TLS.includes(cert.minimumProtocolVersion)) report(`minimumProtocolVersion is ${cert.minimumProtocolVersion ?? "unset"}; expected one of ${MODERN_TLS.join(", ")}`);
+      if (!MODERN_TLS.includes(cert.minimumProtocolVersion))
+        report(`minimumProtocolVersion is ${cert.minimumProtocolVersion ?? "unset"}; expected one of ${MODERN_TLS.join(", ")}`);
       if (cert.sslSupportMethod !== "sni-only") report(`sslSupportMethod is ${cert.sslSupportMethod ?? "unset"}; expected sni-only`);
     },
   }),

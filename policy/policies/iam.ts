@@ -91,7 +91,8 @@ export const iamPolicies: TmsPolicy[] = [
     types: PERMISSION_TYPES,
     validate: (props, report, { args }) => {
       for (const { where, statement } of permissionStatements(args.type, props)) {
-        if (allows(statement) && (statement.NotAction !== undefined || statement.NotResource !== undefined)) report(`${where} allows by exclusion (NotAction/NotResource)`);
+        if (allows(statement) && (statement.NotAction !== undefined || statement.NotResource !== undefined))
+          report(`${where} allows by exclusion (NotAction/NotResource)`);
       }
     },
   }),
@@ -111,10 +112,11 @@ export const iamPolicies: TmsPolicy[] = [
   }),
   resourcePolicy<{ allowedPrincipalTypes: string[] }>({
     name: "iam-trust-service-principal",
-    description: "Role trust policies name a service principal, never \"*\".",
+    description: 'Role trust policies name a service principal, never "*".',
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediation: 'Trust only the AWS service that assumes the role (e.g. { Service: "lambda.amazonaws.com" }), with aws:SourceAccount/SourceArn conditions where the service supports them.',
+    remediation:
+      'Trust only the AWS service that assumes the role (e.g. { Service: "lambda.amazonaws.com" }), with aws:SourceAccount/SourceArn conditions where the service supports them.',
     config: {
       allowedPrincipalTypes: {
         type: "array",
@@ -135,7 +137,8 @@ export const iamPolicies: TmsPolicy[] = [
         }
         for (const [kind, value] of Object.entries(principal)) {
           if (asArray(value).includes("*")) report(`trust ${label} trusts ${kind} "*"`);
-          else if (!config.allowedPrincipalTypes.includes(kind)) report(`trust ${label} trusts a ${kind} principal; allowed: ${config.allowedPrincipalTypes.join(", ")}`);
+          else if (!config.allowedPrincipalTypes.includes(kind))
+            report(`trust ${label} trusts a ${kind} principal; allowed: ${config.allowedPrincipalTypes.join(", ")}`);
         }
       });
     },

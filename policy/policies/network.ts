@@ -40,11 +40,7 @@ export const networkPolicies: TmsPolicy[] = [
     severity: "critical",
     fsbp: "EC2.18",
     remediation: "Allow ingress only from another security group (e.g. the Lambda group) or a narrow CIDR.",
-    types: [
-      "aws:ec2/securityGroup:SecurityGroup",
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-      "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ],
+    types: ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"],
     validate: (props, report, { args }) => {
       const openings: string[] = [];
       if (args.type === "aws:ec2/securityGroup:SecurityGroup") {

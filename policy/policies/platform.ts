@@ -89,7 +89,8 @@ export const platformPolicies: TmsPolicy[] = [
     types: ["aws:cognito/userPool:UserPool"],
     validate: (props, report, { config }) => {
       const policy = props.passwordPolicy ?? {};
-      if ((policy.minimumLength ?? 8) < config.minimumLength) report(`passwordPolicy.minimumLength is ${policy.minimumLength ?? 8}; at least ${config.minimumLength} required`);
+      if ((policy.minimumLength ?? 8) < config.minimumLength)
+        report(`passwordPolicy.minimumLength is ${policy.minimumLength ?? 8}; at least ${config.minimumLength} required`);
       const missing = ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"].filter((k) => policy[k] !== true);
       if (missing.length > 0) report(`passwordPolicy does not set ${missing.join(", ")}`);
     },

@@ -21,7 +21,12 @@ const label = (bucket: PolicyResource) => {
 };
 
 /** For each bucket in the stack, its companions of `types` linked through their `bucket` input. */
-function eachBucket(resources: PolicyResource[], types: string[], check: (bucket: PolicyResource, companions: PolicyResource[]) => string | undefined, report: (m: string, r?: PolicyResource) => void) {
+function eachBucket(
+  resources: PolicyResource[],
+  types: string[],
+  check: (bucket: PolicyResource, companions: PolicyResource[]) => string | undefined,
+  report: (m: string, r?: PolicyResource) => void,
+) {
   const candidates = ofType(resources, ...types);
   for (const bucket of ofType(resources, ...BUCKETS)) {
     const problem = check(bucket, companionsOf(bucket, candidates, "bucket"));
@@ -52,14 +57,20 @@ export const s3Policies: TmsPolicy[] = [
     enforcementLevel: "mandatory",
     severity: "critical",
     fsbp: "S3.8",
-    remediation: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+    remediation:
+      "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
     validate: (resources, report) =>
-      eachBucket(resources, PUBLIC_ACCESS_BLOCKS, (_, blocks) => {
-        if (blocks.length === 0) return "has no public access block";
-        const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-        const off = flags.filter((flag) => !blocks.some((b) => b.props[flag] === true));
-        return off.length > 0 ? `public access block leaves ${off.join(", ")} off` : undefined;
-      }, report),
+      eachBucket(
+        resources,
+        PUBLIC_ACCESS_BLOCKS,
+        (_, blocks) => {
+          if (blocks.length === 0) return "has no public access block";
+          const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+          const off = flags.filter((flag) => !blocks.some((b) => b.props[flag] === true));
+          return off.length > 0 ? `public access block leaves ${off.join(", ")} off` : undefined;
+        },
+        report,
+      ),
   }),
   stackPolicy({
     name: "s3-kms-encryption",
@@ -69,11 +80,18 @@ export const s3Policies: TmsPolicy[] = [
     fsbp: "S3.17",
     remediation: "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a customer key, bucketKeyEnabled true).",
     validate: (resources, report) =>
-      eachBucket(resources, ENCRYPTION, (_, configs) => {
-        if (configs.length === 0) return "has no default encryption configuration";
-        const algorithms = configs.flatMap((c) => asArray(c.props.rules).map((rule: any) => rule?.applyServerSideEncryptionByDefault?.sseAlgorithm));
-        return algorithms.some((a) => a === "aws:kms" || a === "aws:kms:dsse") ? undefined : `encrypts with ${algorithms.join(", ") || "nothing"}, not aws:kms`;
-      }, report),
+      eachBucket(
+        resources,
+        ENCRYPTION,
+        (_, configs) => {
+          if (configs.length === 0) return "has no default encryption configuration";
+          const algorithms = configs.flatMap((c) => asArray(c.props.rules).map((rule: any) => rule?.applyServerSideEncryptionByDefault?.sseAlgorithm));
+          return algorithms.some((a) => a === "aws:kms" || a === "aws:kms:dsse")
+            ? undefined
+            : `encrypts with ${algorithms.join(", ") || "nothing"}, not aws:kms`;
+        },
+        report,
+      ),
   }),
   stackPolicy({
     name: "s3-tls-only",
@@ -83,9 +101,13 @@ export const s3Policies: TmsPolicy[] = [
     fsbp: "S3.5",
     remediation: 'Add an aws.s3.BucketPolicy with a Deny of "s3:*" for Principal "*" on the bucket and bucket/* when aws:SecureTransport is false.',
     validate: (resources, report) =>
-      eachBucket(resources, BUCKET_POLICIES, (_, policies) =>
-        policies.some((p) => deniesInsecureTransport(p.props.policy)) ? undefined : "no bucket policy denies non-TLS requests (aws:SecureTransport)",
-        report),
+      eachBucket(
+        resources,
+        BUCKET_POLICIES,
+        (_, policies) =>
+          policies.some((p) => deniesInsecureTransport(p.props.policy)) ? undefined : "no bucket policy denies non-TLS requests (aws:SecureTransport)",
+        report,
+      ),
   }),
   stackPolicy({
     name: "s3-ownership-enforced",
@@ -95,9 +117,15 @@ export const s3Policies: TmsPolicy[] = [
     fsbp: "S3.12",
     remediation: 'Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced" and remove any aws.s3.BucketAcl.',
     validate: (resources, report) => {
-      eachBucket(resources, OWNERSHIP, (_, controls) =>
-        controls.some((c) => c.props.rule?.objectOwnership === "BucketOwnerEnforced") ? undefined : "ACLs are not disabled (objectOwnership BucketOwnerEnforced)",
-        report);
+      eachBucket(
+        resources,
+        OWNERSHIP,
+        (_, controls) =>
+          controls.some((c) => c.props.rule?.objectOwnership === "BucketOwnerEnforced")
+            ? undefined
+            : "ACLs are not disabled (objectOwnership BucketOwnerEnforced)",
+        report,
+      );
       eachBucket(resources, ACLS, (_, acls) => (acls.length > 0 ? "manages access with an ACL" : undefined), report);
     },
   }),
@@ -155,7 +183,8 @@ export const s3Policies: TmsPolicy[] = [
         const audited =
           companionsOf(bucket, accessLogs, "bucket").length > 0 ||
           trails.some((trail) => recordsObjectsOf(trail, bucket.urn, typeof physical === "string" ? `arn:aws:s3:::${physical}/` : undefined));
-        if (!audited) report(`${label(bucket)}: nothing records who reads or writes its objects (no CloudTrail data events for them, no server access logs)`, bucket);
+        if (!audited)
+          report(`${label(bucket)}: nothing records who reads or writes its objects (no CloudTrail data events for them, no server access logs)`, bucket);
       }
     },
   }),
@@ -169,13 +198,15 @@ export const s3Policies: TmsPolicy[] = [
  */
 function recordsObjectsOf(trail: PolicyResource, bucketUrn: string, arnPrefix: string | undefined): boolean {
   const linked = asArray(trail.propertyDependencies.advancedEventSelectors).some((d) => d.urn === bucketUrn);
-  return asArray(rawProps(trail).advancedEventSelectors as { fieldSelectors?: { field?: string; equals?: string[]; startsWiths?: unknown[] }[] }[]).some((selector) => {
-    const fields = asArray(selector.fieldSelectors);
-    const has = (field: string, value: string) => fields.some((f) => f.field === field && asArray(f.equals).includes(value));
-    const narrowed = fields.some((f) => f.field === "readOnly");
-    const arns = fields.filter((f) => f.field === "resources.ARN").flatMap((f) => asArray(f.startsWiths));
-    // An ARN unknown at preview is judged by the dependency the engine records.
-    const forBucket = arns.some((a) => (typeof a === "string" && a.startsWith("arn:") ? arnPrefix !== undefined && a.startsWith(arnPrefix) : linked));
-    return has("eventCategory", "Data") && has("resources.type", "AWS::S3::Object") && !narrowed && forBucket;
-  });
+  return asArray(rawProps(trail).advancedEventSelectors as { fieldSelectors?: { field?: string; equals?: string[]; startsWiths?: unknown[] }[] }[]).some(
+    (selector) => {
+      const fields = asArray(selector.fieldSelectors);
+      const has = (field: string, value: string) => fields.some((f) => f.field === field && asArray(f.equals).includes(value));
+      const narrowed = fields.some((f) => f.field === "readOnly");
+      const arns = fields.filter((f) => f.field === "resources.ARN").flatMap((f) => asArray(f.startsWiths));
+      // An ARN unknown at preview is judged by the dependency the engine records.
+      const forBucket = arns.some((a) => (typeof a === "string" && a.startsWith("arn:") ? arnPrefix !== undefined && a.startsWith(arnPrefix) : linked));
+      return has("eventCategory", "Data") && has("resources.type", "AWS::S3::Object") && !narrowed && forBucket;
+    },
+  );
 }

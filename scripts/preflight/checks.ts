@@ -74,7 +74,9 @@ export function checksFor(req: Requirements): Check[] {
       if (RegionOptStatus === "ENABLED" || RegionOptStatus === "ENABLED_BY_DEFAULT") return pass(`${region} is enabled (${why})`);
       return fail(
         `${region} is ${RegionOptStatus?.toLowerCase() ?? "not enabled"}; the stack needs it for ${why}`,
-        RegionOptStatus === "ENABLING" ? "wait until enabling finishes (minutes to hours), then run preflight again" : `aws account enable-region --region-name ${region}, and wait until it is enabled`,
+        RegionOptStatus === "ENABLING"
+          ? "wait until enabling finishes (minutes to hours), then run preflight again"
+          : `aws account enable-region --region-name ${region}, and wait until it is enabled`,
       );
     },
   }));
@@ -102,11 +104,16 @@ export function checksFor(req: Requirements): Check[] {
       let marker: string | undefined;
       do {
         const page = await client.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: "postgres", DBInstanceClass: instanceClass, Marker: marker }));
-        const options = (page.OrderableDBInstanceOptions ?? []).filter((o) => o.EngineVersion?.split(".")[0] === POSTGRES_MAJOR && (!multiAz || o.MultiAZCapable));
+        const options = (page.OrderableDBInstanceOptions ?? []).filter(
+          (o) => o.EngineVersion?.split(".")[0] === POSTGRES_MAJOR && (!multiAz || o.MultiAZCapable),
+        );
         if (options.length > 0) return pass(`${instanceClass} runs PostgreSQL ${POSTGRES_MAJOR}${multiAz ? " Multi-AZ" : ""} in ${req.region}`);
         marker = page.Marker;
       } while (marker);
-      return fail(`${instanceClass} cannot run PostgreSQL ${POSTGRES_MAJOR}${multiAz ? " Multi-AZ" : ""} in ${req.region}`, "choose another tms:database.instanceClass");
+      return fail(
+        `${instanceClass} cannot run PostgreSQL ${POSTGRES_MAJOR}${multiAz ? " Multi-AZ" : ""} in ${req.region}`,
+        "choose another tms:database.instanceClass",
+      );
     },
   });
   if (req.ses) {
@@ -117,7 +124,10 @@ export function checksFor(req: Requirements): Check[] {
       async run() {
         const found = await new SESv2Client({ region: req.region }).send(new GetEmailIdentityCommand({ EmailIdentity: identity }));
         if (found.VerifiedForSendingStatus) return pass(`${identity} is verified for sending in ${req.region}`);
-        return fail(`${identity} is not verified for sending in ${req.region}`, `verify it in SES (${identity.includes("@") ? "click the link sent to it" : "publish its DKIM records"}), then run preflight again`);
+        return fail(
+          `${identity} is not verified for sending in ${req.region}`,
+          `verify it in SES (${identity.includes("@") ? "click the link sent to it" : "publish its DKIM records"}), then run preflight again`,
+        );
       },
     });
     checks.push({
@@ -126,7 +136,10 @@ export function checksFor(req: Requirements): Check[] {
       async run() {
         const account = await new SESv2Client({ region: req.region }).send(new GetAccountCommand({}));
         if (account.ProductionAccessEnabled) return pass(`SES production access in ${req.region}`);
-        return fail(`SES in ${req.region} is in the sandbox: invitations would reach only verified addresses`, "request SES production access for the region (aws sesv2 put-account-details)");
+        return fail(
+          `SES in ${req.region} is in the sandbox: invitations would reach only verified addresses`,
+          "request SES production access for the region (aws sesv2 put-account-details)",
+        );
       },
     });
   }
@@ -138,8 +151,10 @@ export function checksFor(req: Requirements): Check[] {
       async run() {
         const zone = await new Route53Client({ region: "us-east-1" }).send(new GetHostedZoneCommand({ Id: id }));
         const name = (zone.HostedZone?.Name ?? "").replace(/\.$/, "");
-        if (zone.HostedZone?.Config?.PrivateZone) return fail(`${id} (${name}) is a private zone; the site needs public DNS`, "set tms:edge.domain.hostedZoneId to the public zone");
-        if (domain !== name && !domain.endsWith(`.${name}`)) return fail(`${id} is ${name}, which cannot hold ${domain}`, "set tms:edge.domain.hostedZoneId to the zone of the domain");
+        if (zone.HostedZone?.Config?.PrivateZone)
+          return fail(`${id} (${name}) is a private zone; the site needs public DNS`, "set tms:edge.domain.hostedZoneId to the public zone");
+        if (domain !== name && !domain.endsWith(`.${name}`))
+          return fail(`${id} is ${name}, which cannot hold ${domain}`, "set tms:edge.domain.hostedZoneId to the zone of the domain");
         return pass(`${id} (${name}) holds ${domain}`);
       },
     });
@@ -159,7 +174,10 @@ export async function callerIdentity(region: string): Promise<Credentials> {
   }
 }
 
-const permissionHint = (err: unknown, reads: string) => ((err as { name?: string })?.name === "AccessDeniedException" || /AccessDenied|not authorized/i.test(String((err as Error)?.message)) ? `grant ${reads} to the role that runs preflight` : "check the error and run preflight again");
+const permissionHint = (err: unknown, reads: string) =>
+  (err as { name?: string })?.name === "AccessDeniedException" || /AccessDenied|not authorized/i.test(String((err as Error)?.message))
+    ? `grant ${reads} to the role that runs preflight`
+    : "check the error and run preflight again";
 
 /** Runs every check; a check that cannot read what it needs fails, saying why. */
 export async function runChecks(req: Requirements, onResult: (result: CheckResult) => void = () => undefined): Promise<CheckResult[]> {

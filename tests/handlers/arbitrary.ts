@@ -40,8 +40,31 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** Any UTF-16 code unit, lone surrogates and controls included. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const codePoint = fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c));
-const nasty = fc.constantFrom("\u0000", "\u0007", "\n", "\t", "\u007f", "\u0085", "\ud800", "\udfff", "\ufeff", "\u200b", "\u202e", "😀", " ", "'", '"', "\\", "%", "$1", "--");
+const codePoint = fc
+  .integer({ min: 0, max: 0x10ffff })
+  .filter((c) => c < 0xd800 || c > 0xdfff)
+  .map((c) => String.fromCodePoint(c));
+const nasty = fc.constantFrom(
+  "\u0000",
+  "\u0007",
+  "\n",
+  "\t",
+  "\u007f",
+  "\u0085",
+  "\ud800",
+  "\udfff",
+  "\ufeff",
+  "\u200b",
+  "\u202e",
+  "😀",
+  " ",
+  "'",
+  '"',
+  "\\",
+  "%",
+  "$1",
+  "--",
+);
 
 export function adversarialString(minLength = 0, maxLength = 64): fc.Arbitrary<string> {
   const max = Math.min(maxLength, 400);
@@ -49,7 +72,12 @@ export function adversarialString(minLength = 0, maxLength = 64): fc.Arbitrary<s
     { weight: 3, arbitrary: fc.string({ unit: "grapheme", minLength: Math.max(minLength, 1), maxLength: Math.min(max, 40) }) },
     { weight: 2, arbitrary: fc.string({ unit: fc.oneof(codeUnit, codePoint, nasty), minLength, maxLength: Math.min(max, 40) }) },
     // At the limit and one past it, in characters that count as one or two UTF-16 units.
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "é", "😀", "\u0000", " "), fc.constantFrom(max, max + 1, minLength, Math.max(0, minLength - 1))).map(([c, n]) => c.repeat(n)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom("a", "é", "😀", "\u0000", " "), fc.constantFrom(max, max + 1, minLength, Math.max(0, minLength - 1)))
+        .map(([c, n]) => c.repeat(n)),
+    },
     // A reasonable value with one bad character inside, or padded with spaces to the limit.
     { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), nasty, fc.string({ maxLength: 10 })).map(([a, b, c]) => `${a}${b}${c}`) },
     { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }).map((s) => `  ${s}${" ".repeat(Math.max(0, max - s.length))}  `) },
@@ -58,7 +86,10 @@ export function adversarialString(minLength = 0, maxLength = 64): fc.Arbitrary<s
 
 /** ISO 8601 date-times: valid ones across the whole calendar and every offset, and near-misses. */
 export const timestamp: fc.Arbitrary<string> = fc.oneof(
-  { weight: 3, arbitrary: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()) },
+  {
+    weight: 3,
+    arbitrary: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+  },
   {
     weight: 4,
     arbitrary: fc
@@ -69,8 +100,16 @@ export const timestamp: fc.Arbitrary<string> = fc.oneof(
         hour: fc.integer({ min: 0, max: 23 }),
         minute: fc.integer({ min: 0, max: 59 }),
         second: fc.integer({ min: 0, max: 59 }),
-        fraction: fc.oneof(fc.constant(""), fc.integer({ min: 1, max: 9 }).chain((n) => fc.stringMatching(new RegExp(`^\\d{${n}}$`)).map((d) => `.${d}`))),
-        offset: fc.oneof(fc.constant("Z"), fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`)),
+        fraction: fc.oneof(
+          fc.constant(""),
+          fc.integer({ min: 1, max: 9 }).chain((n) => fc.stringMatching(new RegExp(`^\\d{${n}}$`)).map((d) => `.${d}`)),
+        ),
+        offset: fc.oneof(
+          fc.constant("Z"),
+          fc
+            .tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+            .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+        ),
       })
       .map((t) => `${pad(t.year, 4)}-${pad(t.month, 2)}-${pad(t.day, 2)}T${pad(t.hour, 2)}:${pad(t.minute, 2)}:${pad(t.second, 2)}${t.fraction}${t.offset}`),
   },
@@ -104,7 +143,14 @@ function numberFor(s: JsonSchema): fc.Arbitrary<number> {
   const near = [min, max].flatMap((v) => [v - 1, v + 1, v - 1e-9, v + 1e-9, v - 1e-7, v + 1e-7, integer ? v + 0.5 : v * (1 - 1e-12)]);
   const inside = integer
     ? fc.integer({ min: Math.max(Math.ceil(min), -(2 ** 31)), max: Math.min(Math.floor(max), 2 ** 31) })
-    : fc.double({ min, max, noNaN: true, noDefaultInfinity: true, minExcluded: s.exclusiveMinimum !== undefined, maxExcluded: s.exclusiveMaximum !== undefined });
+    : fc.double({
+        min,
+        max,
+        noNaN: true,
+        noDefaultInfinity: true,
+        minExcluded: s.exclusiveMinimum !== undefined,
+        maxExcluded: s.exclusiveMaximum !== undefined,
+      });
   return fc.oneof({ weight: 4, arbitrary: inside }, { weight: 1, arbitrary: fc.constantFrom(...edges) }, { weight: 2, arbitrary: fc.constantFrom(...near) });
 }
 
@@ -115,7 +161,10 @@ function stringFor(s: JsonSchema, property: string, known: KnownIds): fc.Arbitra
     return fc.oneof(
       ...(ids.length ? [{ weight: 6, arbitrary: fc.constantFrom(...ids) }] : []),
       { weight: 2, arbitrary: fc.uuid() },
-      { weight: 1, arbitrary: fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "3F2B8C1E-9A4D-4E7F-8B2A-1C5D6E7F8A9B") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "3F2B8C1E-9A4D-4E7F-8B2A-1C5D6E7F8A9B"),
+      },
       { weight: 1, arbitrary: adversarialString(0, 40) },
     );
   }
@@ -129,7 +178,8 @@ function stringFor(s: JsonSchema, property: string, known: KnownIds): fc.Arbitra
     );
   }
   if (s.enum) return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...(s.enum as string[])) }, { weight: 1, arbitrary: adversarialString(0, 20) });
-  if (s.pattern) return fc.oneof({ weight: 3, arbitrary: fc.stringMatching(new RegExp(s.pattern)) }, { weight: 1, arbitrary: adversarialString(s.minLength, s.maxLength) });
+  if (s.pattern)
+    return fc.oneof({ weight: 3, arbitrary: fc.stringMatching(new RegExp(s.pattern)) }, { weight: 1, arbitrary: adversarialString(s.minLength, s.maxLength) });
   return adversarialString(s.minLength ?? 0, s.maxLength ?? 64);
 }
 
@@ -145,7 +195,14 @@ function fromJsonSchema(s: JsonSchema, property: string, known: KnownIds): fc.Ar
       return fc.oneof(
         { weight: 12, arbitrary: record },
         { weight: 1, arbitrary: record.map((r) => ({ ...r, unexpected: "x" })) },
-        { weight: 1, arbitrary: record.chain((r) => (Object.keys(r).length ? fc.constantFrom(...Object.keys(r)).map((k) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== k))) : fc.constant(r))) },
+        {
+          weight: 1,
+          arbitrary: record.chain((r) =>
+            Object.keys(r).length
+              ? fc.constantFrom(...Object.keys(r)).map((k) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== k)))
+              : fc.constant(r),
+          ),
+        },
       );
     }
     case "array": {

@@ -36,12 +36,15 @@ describe("handlers: bundles", function () {
   it("reports a bundling error with the file and line", () => {
     const dir = fs.mkdtempSync(path.join(process.cwd(), "handlers", ".broken-"));
     try {
-      fs.writeFileSync(path.join(dir, "index.ts"), 'export const handler = () => {\n  return missing(;\n};\n');
-      assert.throws(() => bundleFunction("trips", path.join(dir, "index.ts")), (err: Error) => {
-        assert.ok(err instanceof BundleError);
-        assert.match(err.message, /bundling the trips function failed:\n {2}handlers\/\.broken-\w+\/index\.ts:2:\d+: /);
-        return true;
-      });
+      fs.writeFileSync(path.join(dir, "index.ts"), "export const handler = () => {\n  return missing(;\n};\n");
+      assert.throws(
+        () => bundleFunction("trips", path.join(dir, "index.ts")),
+        (err: Error) => {
+          assert.ok(err instanceof BundleError);
+          assert.match(err.message, /bundling the trips function failed:\n {2}handlers\/\.broken-\w+\/index\.ts:2:\d+: /);
+          return true;
+        },
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -34,7 +34,9 @@ describe("npm run dev: the local API over HTTP", function () {
       plannedEnd: "2026-12-01T09:00:00Z",
     });
     assert.equal(trip.status, 201);
-    const positions = await api("POST", "/api/positions", token, { positions: [{ vehicleId: vehicle.body.id, recordedAt: "2026-11-26T05:00:00Z", lat: 19.1, lng: 72.9 }] });
+    const positions = await api("POST", "/api/positions", token, {
+      positions: [{ vehicleId: vehicle.body.id, recordedAt: "2026-11-26T05:00:00Z", lat: 19.1, lng: 72.9 }],
+    });
     assert.deepEqual(positions.body, { accepted: 1, duplicates: 0 });
     const latest = await api("GET", `/api/vehicles/${vehicle.body.id}/position`, token);
     assert.equal(latest.body.lat, 19.1);
@@ -58,10 +60,12 @@ describe("npm run dev: the local API over HTTP", function () {
 
   it("signs tokens only it verifies, for the local issuer only", () => {
     const token = signDevToken({ org: "acme", role: "driver", sub: "driver-1" }, SECRET);
-    assert.deepEqual(
-      (({ sub, iss, "custom:org_id": org, "cognito:groups": groups }) => ({ sub, iss, org, groups }))(verifyDevToken(token, SECRET) as any),
-      { sub: "driver-1", iss: "tms-local-dev", org: "acme", groups: ["driver"] },
-    );
+    assert.deepEqual((({ sub, iss, "custom:org_id": org, "cognito:groups": groups }) => ({ sub, iss, org, groups }))(verifyDevToken(token, SECRET) as any), {
+      sub: "driver-1",
+      iss: "tms-local-dev",
+      org: "acme",
+      groups: ["driver"],
+    });
     assert.throws(() => verifyDevToken(token.replace(/\.[^.]+$/, ".forged"), SECRET), /bad signature/);
   });
 });

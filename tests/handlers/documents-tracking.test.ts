@@ -8,7 +8,9 @@ import { call, claims, fleet, newTrip, testDb } from "./support";
 /** Real presigning (offline, with static test credentials); uploads recorded in memory. */
 class RecordingStorage implements DocumentStorage {
   readonly objects = new Map<string, StoredObject>();
-  private readonly s3 = documentsS3Client({ region: "ap-south-1", credentials: { accessKeyId: "AKIATESTTESTTEST", secretAccessKey: "test-secret" } }).then((client) => new S3DocumentStorage("tms-test-documents", client));
+  private readonly s3 = documentsS3Client({ region: "ap-south-1", credentials: { accessKeyId: "AKIATESTTESTTEST", secretAccessKey: "test-secret" } }).then(
+    (client) => new S3DocumentStorage("tms-test-documents", client),
+  );
   presignPut: DocumentStorage["presignPut"] = async (...args) => (await this.s3).presignPut(...args);
   presignGet: DocumentStorage["presignGet"] = async (...args) => (await this.s3).presignGet(...args);
   head = async (key: string) => this.objects.get(key);
@@ -30,7 +32,10 @@ describe("handlers: documents (the reference's upload flow)", () => {
 
   it("presigns a short-lived PUT bound to the announced type and size, under a key derived from org, trip and document", async () => {
     const { org, trip, driver } = await tripWithDriver();
-    const res = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "proof_of_delivery", contentType: "image/jpeg", sizeBytes: 123456 } });
+    const res = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: driver,
+      body: { kind: "proof_of_delivery", contentType: "image/jpeg", sizeBytes: 123456 },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const url = new URL(res.body.upload.url);
     assert.equal(url.hostname, "tms-test-documents.s3.ap-south-1.amazonaws.com");
@@ -43,16 +48,27 @@ describe("handlers: documents (the reference's upload flow)", () => {
 
   it("refuses types outside the allowed set (400) and files over the limit (413)", async () => {
     const { trip, dispatcher } = await tripWithDriver();
-    const type = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: dispatcher, body: { kind: "invoice", contentType: "text/html", sizeBytes: 10 } });
+    const type = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: dispatcher,
+      body: { kind: "invoice", contentType: "text/html", sizeBytes: 10 },
+    });
     assert.equal(type.status, 400);
-    const big = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: dispatcher, body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 5 * 1024 * 1024 + 1 } });
+    const big = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: dispatcher,
+      body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 5 * 1024 * 1024 + 1 },
+    });
     assert.equal(big.status, 413);
     assert.equal(big.body.error.code, "document_too_large");
   });
 
   it("confirms an upload only when the object exists with the announced size and type, then lists it with a download URL", async () => {
     const { trip, driver, dispatcher, org } = await tripWithDriver();
-    const { documentId } = (await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "proof_of_delivery", contentType: "application/pdf", sizeBytes: 2048 } })).body;
+    const { documentId } = (
+      await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+        claims: driver,
+        body: { kind: "proof_of_delivery", contentType: "application/pdf", sizeBytes: 2048 },
+      })
+    ).body;
     const key = `orgs/${org}/trips/${trip.id}/documents/${documentId}`;
     const confirm = () => call(app, "POST", `/api/trips/${trip.id}/documents/${documentId}/confirm`, { claims: driver });
 
@@ -88,7 +104,15 @@ describe("handlers: tracking", () => {
 
   const at = (i: number) => new Date(Date.parse("2026-11-20T10:00:00Z") + i * 30_000).toISOString();
   const positions = (vehicleId: string, n: number, from = 0) =>
-    Array.from({ length: n }, (_, i) => ({ vehicleId, recordedAt: at(from + i), lat: 19 + i * 0.001, lng: 72.8 + i * 0.001, speedKmh: 42, heading: 90, accuracyM: 5 }));
+    Array.from({ length: n }, (_, i) => ({
+      vehicleId,
+      recordedAt: at(from + i),
+      lat: 19 + i * 0.001,
+      lng: 72.8 + i * 0.001,
+      speedKmh: 42,
+      heading: 90,
+      accuracyM: 5,
+    }));
 
   async function activeTrip() {
     const f = await fleet(trips);
@@ -111,7 +135,16 @@ describe("handlers: tracking", () => {
   it("refuses more than 500 positions with 413 and invalid coordinates, speed, heading or accuracy with 400", async () => {
     const { vehicleId, driver } = await activeTrip();
     assert.equal((await call(tracking, "POST", "/api/positions", { claims: driver, body: { positions: positions(vehicleId, 501) } })).status, 413);
-    for (const bad of [{ lat: 91 }, { lng: -181 }, { speedKmh: -1 }, { speedKmh: 301 }, { heading: 360 }, { accuracyM: -2 }, { recordedAt: "yesterday" }, { recordedAt: "2999-01-01T00:00:00Z" }]) {
+    for (const bad of [
+      { lat: 91 },
+      { lng: -181 },
+      { speedKmh: -1 },
+      { speedKmh: 301 },
+      { heading: 360 },
+      { accuracyM: -2 },
+      { recordedAt: "yesterday" },
+      { recordedAt: "2999-01-01T00:00:00Z" },
+    ]) {
       const res = await call(tracking, "POST", "/api/positions", { claims: driver, body: { positions: [{ ...positions(vehicleId, 1)[0], ...bad }] } });
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.ok(res.body.error.details.length > 0);
@@ -121,7 +154,10 @@ describe("handlers: tracking", () => {
   it("stores speed, heading and accuracy as single precision within their bounds: 359.99998° is 359.99997°, 5e-324 is 0", async () => {
     const { vehicleId, driver, trip } = await activeTrip();
     const [p] = positions(vehicleId, 1);
-    const res = await call(tracking, "POST", "/api/positions", { claims: driver, body: { positions: [{ ...p, heading: 359.99998, speedKmh: 5e-324, accuracyM: 0.1 }] } });
+    const res = await call(tracking, "POST", "/api/positions", {
+      claims: driver,
+      body: { positions: [{ ...p, heading: 359.99998, speedKmh: 5e-324, accuracyM: 0.1 }] },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const [stored] = (await call(tracking, "GET", `/api/trips/${trip.id}/track`, { claims: driver })).body.positions;
     // PostgreSQL prints a real in its shortest exact form; it is the same single-precision value.
@@ -163,7 +199,10 @@ describe("handlers: tracking", () => {
     assert.equal(all.body.positions.length, 50);
     assert.ok(all.body.positions.every((p: any) => p.tripId === trip.id));
     const later = await call(tracking, "GET", `/api/trips/${trip.id}/track`, { claims: driver, query: { since: at(39), limit: "5" } });
-    assert.deepEqual(later.body.positions.map((p: any) => p.recordedAt), [40, 41, 42, 43, 44].map(at));
+    assert.deepEqual(
+      later.body.positions.map((p: any) => p.recordedAt),
+      [40, 41, 42, 43, 44].map(at),
+    );
     assert.equal((await call(tracking, "GET", `/api/trips/${trip.id}/track`, { claims: driver, query: { limit: "0" } })).status, 400);
   });
 });

@@ -43,7 +43,10 @@ describe("handlers: schema-shaped adversarial requests at every route", function
     const vehicle = await call(handlers.trips, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: "MH12FZ0001" } });
     const trip = await call(handlers.trips, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId: vehicle.body.id, driverId: driverSub }) });
     await call(handlers.trips, "PATCH", `/api/trips/${trip.body.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } });
-    const upload = await call(handlers.trips, "POST", `/api/trips/${trip.body.id}/documents`, { claims: dispatcher, body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 100 } });
+    const upload = await call(handlers.trips, "POST", `/api/trips/${trip.body.id}/documents`, {
+      claims: dispatcher,
+      body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 100 },
+    });
     Object.assign(ids, { vehicleId: [vehicle.body.id], tripId: [trip.body.id], documentId: [upload.body.documentId] });
   });
 
@@ -91,10 +94,19 @@ describe("handlers: schema-shaped adversarial requests at every route", function
         assert.ok(created.status < 500, JSON.stringify(created.body));
         if (created.status !== 201) return;
         const t = created.body;
-        const echo = { reference: t.reference ?? undefined, vehicleId: t.vehicleId ?? undefined, driverId: t.driverId ?? undefined, origin: t.origin, destination: t.destination, plannedStart: t.plannedStart, plannedEnd: t.plannedEnd };
+        const echo = {
+          reference: t.reference ?? undefined,
+          vehicleId: t.vehicleId ?? undefined,
+          driverId: t.driverId ?? undefined,
+          origin: t.origin,
+          destination: t.destination,
+          plannedStart: t.plannedStart,
+          plannedEnd: t.plannedEnd,
+        };
         const again = await call(handlers.trips, "POST", "/api/trips", { claims: dispatcher, body: echo });
         assert.equal(again.status, 201, `${JSON.stringify(echo)} → ${JSON.stringify(again.body)}`);
-        for (const field of ["reference", "driverId", "origin", "destination", "plannedStart", "plannedEnd"]) assert.deepEqual(again.body[field], t[field], field);
+        for (const field of ["reference", "driverId", "origin", "destination", "plannedStart", "plannedEnd"])
+          assert.deepEqual(again.body[field], t[field], field);
       }),
       { numRuns: RUNS },
     );
@@ -107,10 +119,19 @@ describe("handlers: schema-shaped adversarial requests at every route", function
         // A vehicle and trip of this run's own, so the trip's track holds exactly what this run stored.
         const vehicle = await call(handlers.trips, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: `FZ${n}` } });
         if (vehicle.status !== 201) return;
-        const trip = await call(handlers.trips, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId: vehicle.body.id, driverId: driverSub }) });
-        await call(handlers.trips, "PATCH", `/api/trips/${trip.body.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } });
+        const trip = await call(handlers.trips, "POST", "/api/trips", {
+          claims: dispatcher,
+          body: newTrip({ vehicleId: vehicle.body.id, driverId: driverSub }),
+        });
+        await call(handlers.trips, "PATCH", `/api/trips/${trip.body.id}`, {
+          claims: dispatcher,
+          headers: { "if-match": '"1"' },
+          body: { status: "dispatched" },
+        });
         const positions = (body as { positions?: unknown })?.positions;
-        const ours = Array.isArray(positions) ? { ...(body as object), positions: positions.map((p) => (p && typeof p === "object" ? { ...p, vehicleId: vehicle.body.id } : p)) } : body;
+        const ours = Array.isArray(positions)
+          ? { ...(body as object), positions: positions.map((p) => (p && typeof p === "object" ? { ...p, vehicleId: vehicle.body.id } : p)) }
+          : body;
         const res = await call(handlers.tracking, "POST", "/api/positions", { claims: dispatcher, body: ours });
         assert.ok(res.status < 500, JSON.stringify(res.body));
         if (res.status !== 200 || res.body.accepted === 0) return;

@@ -34,14 +34,18 @@ const memoryCache = (): Cache & { store: Map<string, string> } => {
   };
 };
 
-const maps = (deps: Partial<MapsDeps>) => apiHandler("maps", mapsOperations, async () => ({ provider: async () => undefined, timeoutMs: 500, cacheTtlSeconds: 60, ...deps }));
+const maps = (deps: Partial<MapsDeps>) =>
+  apiHandler("maps", mapsOperations, async () => ({ provider: async () => undefined, timeoutMs: 500, cacheTtlSeconds: 60, ...deps }));
 const user = claims(newOrg(), "dispatcher");
 const MUMBAI = { lat: 19.076, lng: 72.8777 };
 const PUNE = { lat: 18.5204, lng: 73.8567 };
 
 describe("handlers: maps", () => {
   it("estimates routes along the great circle when no provider is configured, and says so", async () => {
-    const res = await call(maps({}), "POST", "/api/maps/route", { claims: user, body: { origin: MUMBAI, destination: PUNE, departAt: "2026-12-01T04:00:00.000Z" } });
+    const res = await call(maps({}), "POST", "/api/maps/route", {
+      claims: user,
+      body: { origin: MUMBAI, destination: PUNE, departAt: "2026-12-01T04:00:00.000Z" },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.source, "estimate");
     assert.deepEqual(res.body, { ...estimateRoute(MUMBAI, PUNE, new Date("2026-12-01T04:00:00.000Z")), source: "estimate" });
@@ -55,18 +59,29 @@ describe("handlers: maps", () => {
     assert.equal(no.status, 422);
     assert.equal(no.body.error.code, "geocoding_unavailable");
     const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
-    assert.match(readme, /geocoding can answer only a `lat,lng` query[^.]*; any other text is a 422 `geocoding_unavailable`/, "the README says what geocoding does without a provider");
+    assert.match(
+      readme,
+      /geocoding can answer only a `lat,lng` query[^.]*; any other text is a 422 `geocoding_unavailable`/,
+      "the README says what geocoding does without a provider",
+    );
   });
 
   it("asks the provider with its API key, answers with its figures, and caches them", async () => {
     const provider = await fakeProvider((req, res) => {
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify(req.url?.startsWith("/v1/route") ? { distanceMeters: 148_000, durationSeconds: 10_800 } : { results: [{ lat: 18.75, lng: 73.86, label: "Chakan" }] }));
+      res.end(
+        JSON.stringify(
+          req.url?.startsWith("/v1/route") ? { distanceMeters: 148_000, durationSeconds: 10_800 } : { results: [{ lat: 18.75, lng: 73.86, label: "Chakan" }] },
+        ),
+      );
     });
     try {
       const cache = memoryCache();
       const app = maps({ provider: async () => ({ url: provider.url, apiKey: "k-123" }), cache });
-      const route = await call(app, "POST", "/api/maps/route", { claims: user, body: { origin: MUMBAI, destination: PUNE, departAt: "2026-12-01T04:00:00.000Z" } });
+      const route = await call(app, "POST", "/api/maps/route", {
+        claims: user,
+        body: { origin: MUMBAI, destination: PUNE, departAt: "2026-12-01T04:00:00.000Z" },
+      });
       assert.deepEqual(route.body, { distanceMeters: 148_000, durationSeconds: 10_800, eta: "2026-12-01T07:00:00.000Z", source: "provider" });
       await call(app, "POST", "/api/maps/route", { claims: user, body: { origin: MUMBAI, destination: PUNE } });
       const geo = await call(app, "GET", "/api/maps/geocode", { claims: user, query: { q: "Chakan" } });
@@ -102,14 +117,20 @@ describe("handlers: maps", () => {
     ]) {
       const provider = await fakeProvider(behave);
       try {
-        const res = await call(maps({ provider: async () => ({ url: provider.url, apiKey: "k" }) }), "POST", "/api/maps/route", { claims: user, body: { origin: MUMBAI, destination: PUNE } });
+        const res = await call(maps({ provider: async () => ({ url: provider.url, apiKey: "k" }) }), "POST", "/api/maps/route", {
+          claims: user,
+          body: { origin: MUMBAI, destination: PUNE },
+        });
         assert.equal(res.status, 502);
         assert.equal(res.body.error.code, "maps_provider_error");
       } finally {
         await provider.close();
       }
     }
-    const unreachable = await call(maps({ provider: async () => ({ url: "http://127.0.0.1:1/", apiKey: "k" }) }), "GET", "/api/maps/geocode", { claims: user, query: { q: "Pune" } });
+    const unreachable = await call(maps({ provider: async () => ({ url: "http://127.0.0.1:1/", apiKey: "k" }) }), "GET", "/api/maps/geocode", {
+      claims: user,
+      query: { q: "Pune" },
+    });
     assert.equal(unreachable.status, 502);
   });
 });
@@ -121,13 +142,26 @@ describe("handlers: jobs", () => {
     const db = await testDb();
     const app = await tripsApp();
     const { dispatcher, vehicleId } = await fleet(app);
-    const late = (await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId, driverId: "d", plannedStart: "2020-01-01T00:00:00Z", plannedEnd: "2020-01-01T01:00:00Z" }) })).body;
-    const onTime = (await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId, driverId: "d", plannedStart: "2099-01-01T00:00:00Z", plannedEnd: "2099-01-02T00:00:00Z" }) })).body;
-    for (const trip of [late, onTime]) await call(app, "PATCH", `/api/trips/${trip.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } });
+    const late = (
+      await call(app, "POST", "/api/trips", {
+        claims: dispatcher,
+        body: newTrip({ vehicleId, driverId: "d", plannedStart: "2020-01-01T00:00:00Z", plannedEnd: "2020-01-01T01:00:00Z" }),
+      })
+    ).body;
+    const onTime = (
+      await call(app, "POST", "/api/trips", {
+        claims: dispatcher,
+        body: newTrip({ vehicleId, driverId: "d", plannedStart: "2099-01-01T00:00:00Z", plannedEnd: "2099-01-02T00:00:00Z" }),
+      })
+    ).body;
+    for (const trip of [late, onTime])
+      await call(app, "PATCH", `/api/trips/${trip.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } });
 
     const first = await markDelayedTrips({ db, ...budget });
     assert.ok(first.examined >= 2 && first.markedDelayed >= 1);
-    const [lateNow, onTimeNow] = await Promise.all([late, onTime].map(async (t) => (await call(app, "GET", `/api/trips/${t.id}`, { claims: dispatcher })).body));
+    const [lateNow, onTimeNow] = await Promise.all(
+      [late, onTime].map(async (t) => (await call(app, "GET", `/api/trips/${t.id}`, { claims: dispatcher })).body),
+    );
     assert.equal(lateNow.delayed, true);
     assert.equal(onTimeNow.delayed, false);
     assert.ok(onTimeNow.eta, "an ETA is estimated for every active trip");
@@ -142,10 +176,11 @@ describe("handlers: jobs", () => {
     const app = await tripsApp();
     const { org, vehicleId } = await fleet(app);
     const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    await db.query(
-      "INSERT INTO positions (vehicle_id, recorded_at, org_id, lat, lng) SELECT $1, t, $2, 19, 72 FROM unnest($3::timestamptz[]) AS t",
-      [vehicleId, org, [days(200), days(120), days(91), days(30), days(1)]],
-    );
+    await db.query("INSERT INTO positions (vehicle_id, recorded_at, org_id, lat, lng) SELECT $1, t, $2, 19, 72 FROM unnest($3::timestamptz[]) AS t", [
+      vehicleId,
+      org,
+      [days(200), days(120), days(91), days(30), days(1)],
+    ]);
     const result = await purgeOldPositions({ db, ...budget }, 90);
     assert.ok(result.deleted >= 3);
     const left = await db.query("SELECT count(*)::int AS n FROM positions WHERE vehicle_id = $1", [vehicleId]);
@@ -159,6 +194,9 @@ describe("handlers: jobs", () => {
   });
 
   it("rejects an unknown task so the scheduler's retries and dead-letter queue surface it", async () => {
-    await assert.rejects(jobsHandler({ task: "defragment" }), /unknown job input \{"task":"defragment"\}; expected \{ "task": "mark-delayed-trips" \| "purge-positions" \}/);
+    await assert.rejects(
+      jobsHandler({ task: "defragment" }),
+      /unknown job input \{"task":"defragment"\}; expected \{ "task": "mark-delayed-trips" \| "purge-positions" \}/,
+    );
   });
 });

@@ -33,7 +33,11 @@ describe("handlers: migrations", () => {
     const db = await testDb(1);
     const [first, ...rest] = loadMigrations();
     await assert.rejects(migrate(db, [{ ...first, checksum: "edited" }, ...rest]), /migration 001_init was changed after it was applied/);
-    const broken = [...loadMigrations(), { version: "998_half", sql: "CREATE TABLE half_done (id int)", checksum: "a" }, { version: "999_bad", sql: "SELECT * FROM nowhere", checksum: "b" }];
+    const broken = [
+      ...loadMigrations(),
+      { version: "998_half", sql: "CREATE TABLE half_done (id int)", checksum: "a" },
+      { version: "999_bad", sql: "SELECT * FROM nowhere", checksum: "b" },
+    ];
     await assert.rejects(migrate(db, broken));
     const half = await db.query("SELECT to_regclass('half_done') AS t");
     assert.equal(half.rows[0].t, null, "the first of two new migrations was rolled back with the failing one");
@@ -59,13 +63,23 @@ describe("handlers: the route table and runtime contract", () => {
       assert.equal(route.auth === "none", routeKey(route) === "GET /api/health", `${routeKey(route)}: only the health check is public`);
       assert.equal(route.roles.length === 0, route.auth === "none");
     }
-    for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].trigger === "http")) assert.ok(ROUTES.some((r) => r.function === fn), `${fn} serves no route`);
+    for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].trigger === "http"))
+      assert.ok(
+        ROUTES.some((r) => r.function === fn),
+        `${fn} serves no route`,
+      );
   });
 
   it("refuses to build a function whose operations do not match the route table", () => {
     const { ingestPositions: _, ...missing } = trackingOperations;
-    assert.throws(() => apiHandler("tracking", missing, async () => ({}) as never), /function tracking does not match the route table: no operation for ingestPositions/);
-    assert.throws(() => apiHandler("tracking", { ...trackingOperations, teleport: async () => ({ statusCode: 200 }) }, async () => ({}) as never), /no route for teleport/);
+    assert.throws(
+      () => apiHandler("tracking", missing, async () => ({}) as never),
+      /function tracking does not match the route table: no operation for ingestPositions/,
+    );
+    assert.throws(
+      () => apiHandler("tracking", { ...trackingOperations, teleport: async () => ({ statusCode: 200 }) }, async () => ({}) as never),
+      /no route for teleport/,
+    );
   });
 
   it("derives each function's environment from what it uses", () => {
@@ -114,7 +128,10 @@ describe("handlers: Redis is optional", () => {
       const trips = await tripsApp();
       const tracking = apiHandler("tracking", trackingOperations, async () => ({ db, cache }));
       const { dispatcher, vehicleId } = await fleet(trips);
-      const ingest = await call(tracking, "POST", "/api/positions", { claims: dispatcher, body: { positions: [{ vehicleId, recordedAt: "2026-11-20T10:00:00Z", lat: 19, lng: 72 }] } });
+      const ingest = await call(tracking, "POST", "/api/positions", {
+        claims: dispatcher,
+        body: { positions: [{ vehicleId, recordedAt: "2026-11-20T10:00:00Z", lat: 19, lng: 72 }] },
+      });
       assert.equal(ingest.status, 200);
       assert.equal((await call(tracking, "GET", `/api/vehicles/${vehicleId}/position`, { claims: dispatcher })).body.source, "database");
     } finally {
@@ -139,7 +156,10 @@ describe("handlers: Redis cache", function () {
       const tracking = apiHandler("tracking", trackingOperations, async () => ({ db, cache }));
       const { dispatcher, vehicleId, org } = await fleet(trips);
       const post = (i: number) =>
-        call(tracking, "POST", "/api/positions", { claims: dispatcher, body: { positions: [{ vehicleId, recordedAt: new Date(Date.UTC(2026, 10, 20, 10, i)).toISOString(), lat: 19, lng: 72 }] } });
+        call(tracking, "POST", "/api/positions", {
+          claims: dispatcher,
+          body: { positions: [{ vehicleId, recordedAt: new Date(Date.UTC(2026, 10, 20, 10, i)).toISOString(), lat: 19, lng: 72 }] },
+        });
       const latest = () => call(tracking, "GET", `/api/vehicles/${vehicleId}/position`, { claims: claims(org, "viewer") });
       await post(1);
       assert.equal((await latest()).body.source, "database");
@@ -153,7 +173,6 @@ describe("handlers: Redis cache", function () {
       await cache?.close();
     }
   });
-
 });
 
 describe("handlers: values kept for the container's life", () => {
@@ -208,7 +227,10 @@ describe("handlers: warnings keep their reason", () => {
       streams.forEach((s, i) => (s.write = writes[i]));
       logger.setLogLevel(level);
     }
-    return lines.flatMap((l) => l.split("\n")).filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    return lines
+      .flatMap((l) => l.split("\n"))
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
   }
 
   it("logs why Redis failed, not just that it did", async () => {
@@ -238,7 +260,9 @@ describe("handlers: warnings keep their reason", () => {
   it("no logger call in the handlers passes a key Powertools reserves (it would be dropped)", () => {
     const reserved = ["level", "message", "sampling_rate", "service", "timestamp"];
     const files = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
     const offenders = files(path.resolve(__dirname, "../../handlers")).flatMap((file) =>
       [...fs.readFileSync(file, "utf8").matchAll(/logger\.\w+\(([^;]*?)\);/gs)]
         .filter((m) => reserved.some((key) => new RegExp(`[{,]\\s*${key}\\s*:`).test(m[1])))

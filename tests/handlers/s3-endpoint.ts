@@ -42,7 +42,13 @@ export interface S3Endpoint {
 }
 
 /** `*` and `?` as IAM's wildcards. */
-const glob = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+const glob = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  ).test(value);
 
 /** IAM's decision for one action on one resource: an explicit deny wins; no allow is a deny. */
 export function iamAllows(statements: Statement[], action: string, resource: string, context: Record<string, string> = {}): boolean {
@@ -64,7 +70,8 @@ export function iamAllows(statements: Statement[], action: string, resource: str
 }
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+const bytes = (data: SourceData) =>
+  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 
 /** Node's crypto in the shape the signer takes (a hash, or an HMAC when given a secret). */
 class NodeSha256 {
@@ -117,10 +124,25 @@ async function verifySignature(req: http.IncomingMessage, url: URL): Promise<voi
   // The payload hash travels in the query of a presigned URL; the signer reads it from this header.
   const { "X-Amz-Signature": _, "X-Amz-Content-Sha256": payloadHash, ...unsignedQuery } = query;
   if (presigned && payloadHash) headers["X-Amz-Content-Sha256"] = payloadHash;
-  const request = new HttpRequest({ method: req.method, protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: presigned ? unsignedQuery : query, headers });
+  const request = new HttpRequest({
+    method: req.method,
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: presigned ? unsignedQuery : query,
+    headers,
+  });
   const signingDate = parseAmzDate(amzDate);
   const expected = presigned
-    ? (await signer.presign(request, { signingDate, expiresIn: Number(query["X-Amz-Expires"]), signableHeaders: new Set(signedHeaders), unhoistableHeaders: new Set(signedHeaders) })).query?.["X-Amz-Signature"]
+    ? (
+        await signer.presign(request, {
+          signingDate,
+          expiresIn: Number(query["X-Amz-Expires"]),
+          signableHeaders: new Set(signedHeaders),
+          unhoistableHeaders: new Set(signedHeaders),
+        })
+      ).query?.["X-Amz-Signature"]
     : /Signature=([0-9a-f]+)/.exec(String((await signer.sign(request, { signingDate, signableHeaders: new Set(signedHeaders) })).headers.authorization))?.[1];
   if (expected !== given) throw new S3Error(403, "SignatureDoesNotMatch");
 }
@@ -166,17 +188,26 @@ export async function startS3Endpoint(policy: Statement[]): Promise<S3Endpoint> 
       } else if ((req.method === "GET" || req.method === "HEAD") && key) {
         allowed("s3:GetObject", objectArn);
         const object = objects.get(key);
-        if (!object) throw new S3Error(iamAllows(policy, "s3:ListBucket", `arn:aws:s3:::${bucket}`) ? 404 : 403, iamAllows(policy, "s3:ListBucket", `arn:aws:s3:::${bucket}`) ? "NoSuchKey" : "AccessDenied");
+        if (!object)
+          throw new S3Error(
+            iamAllows(policy, "s3:ListBucket", `arn:aws:s3:::${bucket}`) ? 404 : 403,
+            iamAllows(policy, "s3:ListBucket", `arn:aws:s3:::${bucket}`) ? "NoSuchKey" : "AccessDenied",
+          );
         res.writeHead(200, { "content-type": object.contentType, "content-length": object.body.length, "last-modified": new Date().toUTCString() });
         res.end(req.method === "GET" ? object.body : undefined);
       } else if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
         const prefix = url.searchParams.get("prefix") ?? "";
         allowed("s3:ListBucket", `arn:aws:s3:::${bucket}`, { "s3:prefix": prefix });
         const max = Number(url.searchParams.get("max-keys") ?? 1000);
-        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort().slice(0, max);
+        const keys = [...objects.keys()]
+          .filter((k) => k.startsWith(prefix))
+          .sort()
+          .slice(0, max);
         const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(k)!.body.length}</Size></Contents>`).join("");
         res.writeHead(200, { "content-type": "application/xml" });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+        );
       } else {
         throw new S3Error(405, "MethodNotAllowed");
       }

@@ -120,7 +120,9 @@ export function apiEvent(method: string, path: string, options: CallOptions = {}
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      authorizer: options.claims ? { principalId: "", integrationLatency: 0, jwt: { claims: options.claims as Record<string, string>, scopes: [] } } : undefined,
+      authorizer: options.claims
+        ? { principalId: "", integrationLatency: 0, jwt: { claims: options.claims as Record<string, string>, scopes: [] } }
+        : undefined,
     },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
@@ -171,4 +173,3 @@ export async function fleet(app: Handler) {
   assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));
   return { org, dispatcher, vehicleId: vehicle.body.id as string };
 }
-

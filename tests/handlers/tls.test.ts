@@ -102,7 +102,11 @@ describe("handlers: TLS to the database is verified", function () {
 
   it("ships the CA the database is issued from (rds-ca-rsa2048-g1) for the home and DR regions, in every database function's bundle", () => {
     const subjects = rdsCertificates().map((pem) => new X509Certificate(pem).subject);
-    for (const region of RDS_CA_REGIONS) assert.ok(subjects.some((s) => s.includes(`Amazon RDS ${region} Root CA RSA2048 G1`)), region);
+    for (const region of RDS_CA_REGIONS)
+      assert.ok(
+        subjects.some((s) => s.includes(`Amazon RDS ${region} Root CA RSA2048 G1`)),
+        region,
+      );
     const source = fs.readFileSync(path.resolve(__dirname, "../../components/database.ts"), "utf8");
     assert.match(source, /caCertIdentifier: "rds-ca-rsa2048-g1"/, "the program selects the RSA2048 G1 CA");
     for (const fn of ["tracking", "trips", "jobs", "migrate"] as const) {

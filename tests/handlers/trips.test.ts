@@ -26,7 +26,10 @@ describe("handlers: trips", () => {
     const got = await call(app, "GET", `/api/trips/${created.body.id}`, { claims: dispatcher });
     assert.deepEqual(got.body, created.body);
     const listed = await call(app, "GET", "/api/trips", { claims: dispatcher });
-    assert.deepEqual(listed.body.trips.map((t: any) => t.id), [created.body.id]);
+    assert.deepEqual(
+      listed.body.trips.map((t: any) => t.id),
+      [created.body.id],
+    );
   });
 
   it("never shows, changes or lists another organisation's trip", async () => {
@@ -39,7 +42,11 @@ describe("handlers: trips", () => {
       assert.deepEqual((await call(app, "GET", "/api/trips", { claims: intruder })).body.trips, []);
       assert.equal((await call(app, "GET", `/api/trips/${trip.id}/documents`, { claims: intruder })).status, 404);
     }
-    const patch = await call(app, "PATCH", `/api/trips/${trip.id}`, { claims: claims(b.org, "admin"), headers: { "if-match": '"1"' }, body: { status: "cancelled" } });
+    const patch = await call(app, "PATCH", `/api/trips/${trip.id}`, {
+      claims: claims(b.org, "admin"),
+      headers: { "if-match": '"1"' },
+      body: { status: "cancelled" },
+    });
     assert.equal(patch.status, 404);
     // Referencing another organisation's vehicle is rejected, not linked.
     const foreignVehicle = await call(app, "POST", "/api/trips", { claims: b.dispatcher, body: newTrip({ vehicleId: a.vehicleId }) });
@@ -72,7 +79,11 @@ describe("handlers: trips", () => {
         const trip = (await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId, driverId: "driver-1" }) })).body;
         let version = trip.version;
         for (const step of pathTo[from]) {
-          const moved = await call(app, "PATCH", `/api/trips/${trip.id}`, { claims: dispatcher, headers: { "if-match": `"${version}"` }, body: { status: step } });
+          const moved = await call(app, "PATCH", `/api/trips/${trip.id}`, {
+            claims: dispatcher,
+            headers: { "if-match": `"${version}"` },
+            body: { status: step },
+          });
           assert.equal(moved.status, 200, `${step}: ${JSON.stringify(moved.body)}`);
           version = moved.body.version;
         }
@@ -137,12 +148,25 @@ describe("handlers: trips", () => {
     const driver = claims(org, "driver", "driver-x");
     const mine = (await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId, driverId: "driver-x" }) })).body;
     const theirs = (await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId, driverId: "driver-y" }) })).body;
-    assert.deepEqual((await call(app, "GET", "/api/trips", { claims: driver })).body.trips.map((t: any) => t.id), [mine.id]);
+    assert.deepEqual(
+      (await call(app, "GET", "/api/trips", { claims: driver })).body.trips.map((t: any) => t.id),
+      [mine.id],
+    );
     assert.equal((await call(app, "GET", `/api/trips/${theirs.id}`, { claims: driver })).status, 404);
-    const dispatched = (await call(app, "PATCH", `/api/trips/${mine.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } })).body;
-    const edit = await call(app, "PATCH", `/api/trips/${mine.id}`, { claims: driver, headers: { "if-match": `"${dispatched.version}"` }, body: { reference: "mine now" } });
+    const dispatched = (
+      await call(app, "PATCH", `/api/trips/${mine.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } })
+    ).body;
+    const edit = await call(app, "PATCH", `/api/trips/${mine.id}`, {
+      claims: driver,
+      headers: { "if-match": `"${dispatched.version}"` },
+      body: { reference: "mine now" },
+    });
     assert.equal(edit.status, 403);
-    const go = await call(app, "PATCH", `/api/trips/${mine.id}`, { claims: driver, headers: { "if-match": `"${dispatched.version}"` }, body: { status: "in_transit" } });
+    const go = await call(app, "PATCH", `/api/trips/${mine.id}`, {
+      claims: driver,
+      headers: { "if-match": `"${dispatched.version}"` },
+      body: { status: "in_transit" },
+    });
     assert.equal(go.status, 200);
   });
 
@@ -157,7 +181,11 @@ describe("handlers: trips", () => {
     }));
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const body = newTrip({ vehicleId: i % 2 ? vehicleId : undefined, plannedStart: `2026-12-0${i + 1}T04:00:00.000Z`, plannedEnd: `2026-12-0${i + 1}T08:00:00.000Z` });
+      const body = newTrip({
+        vehicleId: i % 2 ? vehicleId : undefined,
+        plannedStart: `2026-12-0${i + 1}T04:00:00.000Z`,
+        plannedEnd: `2026-12-0${i + 1}T08:00:00.000Z`,
+      });
       ids.push((await call(timed, "POST", "/api/trips", { claims: dispatcher, body })).body.id);
     }
     const seen: string[] = [];
@@ -203,7 +231,10 @@ describe("handlers: trips", () => {
     const refused = async (body: Record<string, unknown>, field: string) => {
       const res = await call(app, "POST", "/api/trips", { claims: dispatcher, body: newTrip(body) });
       assert.equal(res.status, 400, `${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
-      assert.ok(res.body.error.details.some((d: any) => d.path === field), JSON.stringify(res.body.error.details));
+      assert.ok(
+        res.body.error.details.some((d: any) => d.path === field),
+        JSON.stringify(res.body.error.details),
+      );
     };
     await refused({ reference: "MUM\u0000PUN" }, "body.reference");
     await refused({ driverId: "driver\u0000" }, "body.driverId");
@@ -221,7 +252,11 @@ describe("handlers: trips", () => {
     // Offsets PostgreSQL would refuse (beyond ±15:59) are normalised to UTC first; multi-line addresses are fine.
     const ok = await call(app, "POST", "/api/trips", {
       claims: dispatcher,
-      body: newTrip({ plannedStart: "2026-12-01T23:30:00+23:59", plannedEnd: "2026-12-02T10:00:00.123456789Z", origin: { lat: 19, lng: 72, address: " Gate 4\nBhiwandi " } }),
+      body: newTrip({
+        plannedStart: "2026-12-01T23:30:00+23:59",
+        plannedEnd: "2026-12-02T10:00:00.123456789Z",
+        origin: { lat: 19, lng: 72, address: " Gate 4\nBhiwandi " },
+      }),
     });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.equal(ok.body.plannedStart, "2026-11-30T23:31:00.000Z");

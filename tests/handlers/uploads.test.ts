@@ -43,7 +43,10 @@ describe("handlers: document uploads against S3's rules", () => {
     const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
     const { trip, driver, org } = await tripOf(app);
     const file = randomBytes(70_000);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "proof_of_delivery", contentType: "image/png", sizeBytes: file.length } });
+    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: driver,
+      body: { kind: "proof_of_delivery", contentType: "image/png", sizeBytes: file.length },
+    });
     assert.equal(presigned.status, 201, JSON.stringify(presigned.body));
     const url = new URL(presigned.body.upload.url);
     assert.equal(url.searchParams.get("x-amz-checksum-crc32"), null, "no checksum of an empty body in the URL");
@@ -78,11 +81,17 @@ describe("handlers: document uploads against S3's rules", () => {
   it("the URL accepts only the announced length and type: another file is refused by S3 (SignatureDoesNotMatch)", async () => {
     const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
     const { trip, driver } = await tripOf(app);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 2048 } });
+    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: driver,
+      body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 2048 },
+    });
     const { url } = presigned.body.upload;
     assert.equal((await browserPut(url, "application/pdf", randomBytes(4096))).status, 403);
     assert.equal((await browserPut(url, "image/png", randomBytes(2048))).status, 403);
-    assert.deepEqual(s3.refusals.slice(-2).map((r) => r.code), ["SignatureDoesNotMatch", "SignatureDoesNotMatch"]);
+    assert.deepEqual(
+      s3.refusals.slice(-2).map((r) => r.code),
+      ["SignatureDoesNotMatch", "SignatureDoesNotMatch"],
+    );
     assert.equal((await browserPut(url, "application/pdf", randomBytes(2048))).status, 200);
   });
 
@@ -98,7 +107,10 @@ describe("handlers: document uploads against S3's rules", () => {
   it("confirming an upload that never happened is a 409 upload_missing, not a 500", async () => {
     const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
     const { trip, driver } = await tripOf(app);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 } });
+    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+      claims: driver,
+      body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 },
+    });
     const before = s3.refusals.length;
     const confirm = await call(app, "POST", `/api/trips/${trip.id}/documents/${presigned.body.documentId}/confirm`, { claims: driver });
     assert.equal(confirm.status, 409, JSON.stringify(confirm.body));
@@ -115,7 +127,10 @@ describe("handlers: document uploads against S3's rules", () => {
     try {
       const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client({ ...clientConfig(), endpoint: withoutList.url })));
       const { trip, driver } = await tripOf(app);
-      const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 } });
+      const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
+        claims: driver,
+        body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 },
+      });
       const confirm = await call(app, "POST", `/api/trips/${trip.id}/documents/${presigned.body.documentId}/confirm`, { claims: driver });
       assert.equal(confirm.status, 500);
     } finally {

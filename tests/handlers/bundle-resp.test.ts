@@ -33,6 +33,36 @@ describe("handlers: bundles", function () {
     assert.equal(typeof loaded.handler, "function");
   });
 
+  it("reuses a build across processes while no file that went into it changed, and rebuilds when one does", () => {
+    const dir = fs.mkdtempSync(path.join(process.cwd(), "handlers", ".cache-probe-"));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tms-bundle-cache-"));
+    try {
+      const entry = path.join(dir, "index.ts");
+      fs.writeFileSync(path.join(dir, "greeting.ts"), 'export const greeting = "namaste";\n');
+      fs.writeFileSync(entry, 'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n');
+      const first = bundleFunction("maps", entry, cache);
+      const [stored] = fs.readdirSync(cache);
+      const record = JSON.parse(fs.readFileSync(path.join(cache, stored), "utf8"));
+      assert.ok(
+        Object.keys(record.inputs).some((input) => input.endsWith("greeting.ts")),
+        "every file esbuild read is recorded",
+      );
+      // A stored build whose inputs still match is used as it is: prove it by marking the stored output.
+      record.files["index.js"] += "\n// from the cache";
+      fs.writeFileSync(path.join(cache, stored), JSON.stringify(record));
+      assert.match(bundleFunction("maps", entry, cache).code, /from the cache$/);
+      // Any input changing (here one the entry imports) is a miss: esbuild builds again.
+      fs.writeFileSync(path.join(dir, "greeting.ts"), 'export const greeting = "vanakkam";\n');
+      const rebuilt = bundleFunction("maps", entry, cache);
+      assert.doesNotMatch(rebuilt.code, /from the cache/);
+      assert.match(rebuilt.code, /vanakkam/);
+      assert.notEqual(rebuilt.hash, first.hash);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it("reports a bundling error with the file and line", () => {
     const dir = fs.mkdtempSync(path.join(process.cwd(), "handlers", ".broken-"));
     try {

@@ -1,0 +1,62 @@
+/**
+ * npm run bench:loop [-- --rounds N] — how fast the development loop is:
+ * `npm run plan -- --stack prod --json`, `tsc --noEmit`, the whole mocha run,
+ * and each test file within it, each measured N times (default 3) and reported
+ * as the median with the min–max. Uses DATABASE_URL / REDIS_URL as the tests
+ * do. A report, never a test: nothing asserts on wall time.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseOptions } from "./local/cli";
+
+const ROOT = path.resolve(__dirname, "..");
+const values = parseOptions({ rounds: { type: "string", default: "3" } }, "usage: npm run bench:loop [-- --rounds N]");
+const rounds = Math.max(1, Number(values.rounds));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const spread = (xs: number[]) => `${seconds(median(xs))} (${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))})`;
+
+/** Wall time of a command, in ms; its output is discarded. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const started = performance.now();
+  execFileSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  return performance.now() - started;
+}
+
+const node = process.execPath;
+const measurements: Record<string, number[]> = { "npm run plan -- --stack prod --json": [], "tsc --noEmit": [], "mocha (every suite)": [] };
+const files: Record<string, number[]> = {};
+for (let round = 1; round <= rounds; round++) {
+  process.stderr.write(`round ${round}/${rounds}\n`);
+  measurements["npm run plan -- --stack prod --json"].push(timed(node, ["--import", "tsx", "scripts/plan.ts", "--stack", "prod", "--json"]));
+  measurements["tsc --noEmit"].push(timed(node, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", "."]));
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-loop-")), "times.json");
+  const mocha = require.resolve("mocha/bin/mocha.js");
+  measurements["mocha (every suite)"].push(
+    timed(node, [mocha, "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")], { ...process.env, TMS_FILE_TIMES: out }),
+  );
+  for (const [file, ms] of Object.entries(JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, number>)) (files[file] ??= []).push(ms);
+}
+
+const rows: [string, string][] = [
+  ...Object.entries(measurements).map(([what, xs]): [string, string] => [what, spread(xs)]),
+  ...Object.entries(files)
+    .sort((a, b) => median(b[1]) - median(a[1]))
+    .map(([file, xs]): [string, string] => [`  ${file}`, spread(xs)]),
+];
+const width = Math.max(...rows.map(([what]) => what.length));
+process.stdout.write(
+  [
+    `Development loop (${os.cpus().length} cores, Node ${process.version}; median (min–max) of ${rounds} rounds)`,
+    "",
+    ...rows.map(([what, v]) => `${what.padEnd(width)}  ${v}`),
+    "",
+  ].join("\n"),
+);

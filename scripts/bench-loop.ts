@@ -1,7 +1,7 @@
 /**
  * npm run bench:loop [-- --rounds N] — how fast the development loop is:
- * `npm run plan -- --stack prod --json`, `tsc --noEmit`, the whole mocha run,
- * and each test file within it, each measured N times (default 3) and reported
+ * `npm run plan -- --stack prod --json`, `tsc --noEmit`, the mocha run as
+ * `npm test` makes it (two workers) and in one process, with each test file's time, each measured N times (default 3) and reported
  * as the median with the min–max. Uses DATABASE_URL / REDIS_URL as the tests
  * do. A report, never a test: nothing asserts on wall time.
  */
@@ -31,7 +31,12 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
 }
 
 const node = process.execPath;
-const measurements: Record<string, number[]> = { "npm run plan -- --stack prod --json": [], "tsc --noEmit": [], "mocha (every suite)": [] };
+const measurements: Record<string, number[]> = {
+  "npm run plan -- --stack prod --json": [],
+  "tsc --noEmit": [],
+  "mocha, 2 workers (as npm test runs it)": [],
+  "mocha, one process (per-file times below)": [],
+};
 const files: Record<string, number[]> = {};
 for (let round = 1; round <= rounds; round++) {
   process.stderr.write(`round ${round}/${rounds}\n`);

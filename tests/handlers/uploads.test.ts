@@ -30,6 +30,13 @@ describe("handlers: document uploads against S3's rules", () => {
     return apiHandler("trips", tripsOperations, async () => ({ db, documents: storage, uploads: { maxBytes: 5 * 1024 * 1024, urlTtlSeconds: 300 } }));
   }
 
+  /** The trips function with real presigning against the local S3 endpoint. */
+  const documentsApp = async () => appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
+
+  /** A driver's presigned upload for their trip. */
+  const requestUpload = (app: Awaited<ReturnType<typeof appWith>>, trip: { id: string }, driver: Record<string, unknown>, body: Record<string, unknown>) =>
+    call(app, "POST", `/api/trips/${trip.id}/documents`, { claims: driver, body });
+
   async function tripOf(app: Awaited<ReturnType<typeof appWith>>) {
     const f = await fleet(app);
     const trip = (await call(app, "POST", "/api/trips", { claims: f.dispatcher, body: newTrip({ vehicleId: f.vehicleId, driverId: "driver-u" }) })).body;
@@ -40,13 +47,10 @@ describe("handlers: document uploads against S3's rules", () => {
   const browserPut = (url: string, contentType: string, body: Buffer) => fetch(url, { method: "PUT", headers: { "content-type": contentType }, body });
 
   it("presign, PUT a real file, confirm, download: the bytes come back", async () => {
-    const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
+    const app = await documentsApp();
     const { trip, driver, org } = await tripOf(app);
     const file = randomBytes(70_000);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
-      claims: driver,
-      body: { kind: "proof_of_delivery", contentType: "image/png", sizeBytes: file.length },
-    });
+    const presigned = await requestUpload(app, trip, driver, { kind: "proof_of_delivery", contentType: "image/png", sizeBytes: file.length });
     assert.equal(presigned.status, 201, JSON.stringify(presigned.body));
     const url = new URL(presigned.body.upload.url);
     assert.equal(url.searchParams.get("x-amz-checksum-crc32"), null, "no checksum of an empty body in the URL");
@@ -79,12 +83,9 @@ describe("handlers: document uploads against S3's rules", () => {
   });
 
   it("the URL accepts only the announced length and type: another file is refused by S3 (SignatureDoesNotMatch)", async () => {
-    const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
+    const app = await documentsApp();
     const { trip, driver } = await tripOf(app);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
-      claims: driver,
-      body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 2048 },
-    });
+    const presigned = await requestUpload(app, trip, driver, { kind: "invoice", contentType: "application/pdf", sizeBytes: 2048 });
     const { url } = presigned.body.upload;
     assert.equal((await browserPut(url, "application/pdf", randomBytes(4096))).status, 403);
     assert.equal((await browserPut(url, "image/png", randomBytes(2048))).status, 403);
@@ -105,12 +106,9 @@ describe("handlers: document uploads against S3's rules", () => {
   });
 
   it("confirming an upload that never happened is a 409 upload_missing, not a 500", async () => {
-    const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client(clientConfig())));
+    const app = await documentsApp();
     const { trip, driver } = await tripOf(app);
-    const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
-      claims: driver,
-      body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 },
-    });
+    const presigned = await requestUpload(app, trip, driver, { kind: "photo", contentType: "image/webp", sizeBytes: 10 });
     const before = s3.refusals.length;
     const confirm = await call(app, "POST", `/api/trips/${trip.id}/documents/${presigned.body.documentId}/confirm`, { claims: driver });
     assert.equal(confirm.status, 409, JSON.stringify(confirm.body));
@@ -127,10 +125,7 @@ describe("handlers: document uploads against S3's rules", () => {
     try {
       const app = await appWith(new S3DocumentStorage(BUCKET, await documentsS3Client({ ...clientConfig(), endpoint: withoutList.url })));
       const { trip, driver } = await tripOf(app);
-      const presigned = await call(app, "POST", `/api/trips/${trip.id}/documents`, {
-        claims: driver,
-        body: { kind: "photo", contentType: "image/webp", sizeBytes: 10 },
-      });
+      const presigned = await requestUpload(app, trip, driver, { kind: "photo", contentType: "image/webp", sizeBytes: 10 });
       const confirm = await call(app, "POST", `/api/trips/${trip.id}/documents/${presigned.body.documentId}/confirm`, { claims: driver });
       assert.equal(confirm.status, 500);
     } finally {

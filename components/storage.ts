@@ -65,7 +65,7 @@ export class DocumentStore extends pulumi.ComponentResource {
     const a: Normalized = { ...args, lifecycle: { ...DOCUMENT_LIFECYCLE_DEFAULTS, ...args.lifecycle }, protect: args.protect ?? false };
     this.namePrefix = a.namePrefix;
     const stateful = { parent: this, protect: a.protect, retainOnDelete: a.protect };
-    const { accountId } = awsContext(this);
+    const { accountId, region } = awsContext(this);
 
     const key = createKey(`${name}-key`, { description: `${a.namePrefix} documents bucket`, alias: `${a.namePrefix}-documents` }, stateful);
 
@@ -81,10 +81,10 @@ export class DocumentStore extends pulumi.ComponentResource {
     this.bucketArn = documents.bucket.arn;
     this.kmsKeyArn = key.arn;
 
-    if (a.accessAudit) this.createAccessAudit(name, a, a.accessAudit, documents.bucket, accountId);
+    if (a.accessAudit) this.createAccessAudit(name, a, a.accessAudit, documents.bucket, accountId, region);
 
     if (a.replica) {
-      const replica = this.createReplica(name, a, a.replica, documents.bucket, documents.versioning!, key, accountId);
+      const replica = this.createReplica(name, a, a.replica, documents.bucket, documents.versioning!, key, accountId, region);
       this.replicaBucketName = replica.bucket;
       this.replicaBucketArn = replica.arn;
     }
@@ -172,8 +172,8 @@ export class DocumentStore extends pulumi.ComponentResource {
     audit: NonNullable<DocumentStoreArgs["accessAudit"]>,
     documents: aws.s3.Bucket,
     accountId: pulumi.Output<string>,
+    region: pulumi.Output<string>,
   ) {
-    const { region } = awsContext(this);
     const trailName = `${a.namePrefix}-documents-access`;
     const trailArn = pulumi.interpolate`arn:aws:cloudtrail:${region}:${accountId}:trail/${trailName}`;
     const key = createKey(
@@ -277,6 +277,7 @@ export class DocumentStore extends pulumi.ComponentResource {
     sourceVersioning: aws.s3.BucketVersioning,
     sourceKey: aws.kms.Key,
     accountId: pulumi.Output<string>,
+    homeRegion: pulumi.Output<string>,
   ) {
     const inReplicaRegion = { parent: this, provider: replica.provider };
     const replicaKey = createKey(
@@ -293,7 +294,6 @@ export class DocumentStore extends pulumi.ComponentResource {
       provider: replica.provider,
     });
 
-    const { region: homeRegion } = awsContext(this);
     const role = new aws.iam.Role(
       `${name}-replication`,
       {

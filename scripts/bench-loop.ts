@@ -1,9 +1,11 @@
 /**
- * npm run bench:loop [-- --rounds N] — how fast the development loop is:
- * `npm run plan -- --stack prod --json`, `tsc --noEmit`, the mocha run as
- * `npm test` makes it (two workers) and in one process, with each test file's time, each measured N times (default 3) and reported
- * as the median with the min–max. Uses DATABASE_URL / REDIS_URL as the tests
- * do. A report, never a test: nothing asserts on wall time.
+ * npm run bench:loop [-- --rounds N] — how fast the development loop is, as a
+ * developer runs it: `npm run plan -- --stack prod --json`, `npm test` whole,
+ * its parts (`tsc --noEmit`, prettier, mocha on two workers), and each test
+ * file's time from one more mocha run in a single process. Every measurement
+ * is taken N times (default 3) and reported as the median with the min–max.
+ * Uses DATABASE_URL / REDIS_URL as the tests do. A report, never a test:
+ * nothing asserts on wall time.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -30,23 +32,22 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
   return performance.now() - started;
 }
 
-const node = process.execPath;
-const measurements: Record<string, number[]> = {
-  "npm run plan -- --stack prod --json": [],
-  "tsc --noEmit": [],
-  "mocha, 2 workers (as npm test runs it)": [],
-  "mocha, one process (per-file times below)": [],
-};
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const steps: [string, string[]][] = [
+  ["npm run plan -- --stack prod --json", ["run", "-s", "plan", "--", "--stack", "prod", "--json"]],
+  ["npm test (the three below)", ["test"]],
+  ["  npm run typecheck (tsc --noEmit)", ["run", "-s", "typecheck"]],
+  ["  npm run format:check (prettier)", ["run", "-s", "format:check"]],
+  ["  npm run test:unit (mocha, 2 workers)", ["run", "-s", "test:unit"]],
+];
+const measurements: Record<string, number[]> = Object.fromEntries(steps.map(([what]) => [what, []]));
 const files: Record<string, number[]> = {};
 for (let round = 1; round <= rounds; round++) {
   process.stderr.write(`round ${round}/${rounds}\n`);
-  measurements["npm run plan -- --stack prod --json"].push(timed(node, ["--import", "tsx", "scripts/plan.ts", "--stack", "prod", "--json"]));
-  measurements["tsc --noEmit"].push(timed(node, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", "."]));
+  for (const [what, args] of steps) measurements[what].push(timed(npm, args));
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-loop-")), "times.json");
-  const mocha = require.resolve("mocha/bin/mocha.js");
-  measurements["mocha (every suite)"].push(
-    timed(node, [mocha, "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")], { ...process.env, TMS_FILE_TIMES: out }),
-  );
+  const reporter = ["--no-parallel", "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")];
+  timed(npm, ["run", "-s", "test:unit", "--", ...reporter], { ...process.env, TMS_FILE_TIMES: out });
   for (const [file, ms] of Object.entries(JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, number>)) (files[file] ??= []).push(ms);
 }
 
@@ -54,7 +55,7 @@ const rows: [string, string][] = [
   ...Object.entries(measurements).map(([what, xs]): [string, string] => [what, spread(xs)]),
   ...Object.entries(files)
     .sort((a, b) => median(b[1]) - median(a[1]))
-    .map(([file, xs]): [string, string] => [`  ${file}`, spread(xs)]),
+    .map(([file, xs]): [string, string] => [`mocha in one process: ${file}`, spread(xs)]),
 ];
 const width = Math.max(...rows.map(([what]) => what.length));
 process.stdout.write(

@@ -51,7 +51,12 @@ describe("structure: dependencies point one way", () => {
   it("validating a stack file loads no Pulumi SDK", () => {
     const loaded = execFileSync(
       process.execPath,
-      ["--import", "tsx", "-e", 'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)'],
+      [
+        "--require",
+        "./scripts/ts-register.cjs",
+        "-e",
+        'require("./config/schema"); console.log(Object.keys(require.cache).filter((m) => m.includes("@pulumi")).length)',
+      ],
       { cwd: root, encoding: "utf8" },
     );
     assert.equal(loaded.trim(), "0");

@@ -197,10 +197,11 @@ describe("GitHub workflows: the pipeline", () => {
     assert.ok(fs.existsSync(path.join(root, "policy", "PulumiPolicy.yaml")));
   });
 
-  it("has the Pulumi CLI start the program through tsx, without a type-check per preview (npm test type-checks once)", () => {
+  it("has the Pulumi CLI start the program as npm run plan does, without a type-check per preview (npm test type-checks once)", () => {
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
-    assert.deepEqual(project.runtime.options, { typescript: false, nodeargs: "--import tsx", packagemanager: "npm" });
-    assert.ok(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).devDependencies.tsx, "tsx is installed by npm ci");
+    assert.deepEqual(project.runtime.options, { typescript: false, nodeargs: "--require ./scripts/ts-register.cjs", packagemanager: "npm" });
+    const plan = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.plan;
+    assert.equal(plan, `node ${project.runtime.options.nodeargs} scripts/plan.ts`);
   });
 
   it("checks the account with npm run preflight before every `up`, and never before a preview", () => {

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowLogTrafficType, NETWORK_DEFAULTS, NatGatewayMode, SubnetLayout, subnetLayoutProblems } from "../rules/network";
 import { LOG_RETENTION_DAYS } from "../rules/logs";
@@ -152,7 +152,7 @@ export class Network extends pulumi.ComponentResource {
   }
 
   private createVpc(name: string, a: NormalizedNetworkArgs) {
-    return new awsx.ec2.Vpc(
+    return new awsxEc2.Vpc(
       `${name}-vpc`,
       {
         cidrBlock: a.cidrBlock,

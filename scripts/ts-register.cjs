@@ -9,9 +9,10 @@
  * no esbuild process at all. Type safety stays with the one `tsc --noEmit` of
  * `npm test`: like tsx, this only strips types.
  *
- * V8's compiled code is cached too (Node's own cache from Node 22, the
- * v8-compile-cache package before it): @pulumi/aws and the SDK are the bulk of
- * a plan's start, and a warm run skips compiling them.
+ * From Node 22, V8's compiled code is cached too (Node's own compile cache):
+ * @pulumi/aws and the SDK are the bulk of a plan's start. On Node 20 the
+ * v8-compile-cache package would save a tenth of a plan, but the scripts it
+ * compiles cannot `import()`, and PGlite's CommonJS build does.
  *
  * `import()` becomes `require()`, so a test can import a module lazily by its
  * extensionless path, as tsc's CommonJS output does (Node ≥ 20.19 requires ESM
@@ -26,11 +27,7 @@ const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = process.env.TMS_TS_CACHE_DIR || path.join(ROOT, "node_modules", ".cache", "tms", "ts");
 
 const Module = require("module");
-// v8-compile-cache replaces Module's compile step, which is also where Node
-// reads source maps: TypeScript keeps Node's own, so its stack traces map.
-const compileWithSourceMap = Module.prototype._compile;
 if (typeof Module.enableCompileCache === "function") Module.enableCompileCache(path.join(ROOT, "node_modules", ".cache", "tms", "v8"));
-else require("v8-compile-cache");
 
 const ESBUILD_VERSION = require("esbuild/package.json").version;
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
@@ -63,7 +60,7 @@ function transpile(source, filename) {
 }
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
-  compileWithSourceMap.call(module, transpile(fs.readFileSync(filename, "utf8"), filename), filename);
+  module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
 // Error stacks point into the .ts sources (plan/engine.ts turns this off while a program runs).
 process.setSourceMapsEnabled(true);

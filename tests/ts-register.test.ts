@@ -52,6 +52,15 @@ describe("scripts/ts-register.cjs: the TypeScript loader of the scripts, mocha a
     assert.equal(stdout, "loaded lazily\n");
   });
 
+  it("leaves JavaScript modules to Node, import() included (PGlite's CommonJS build imports lazily; a V8 code cache on Node 20 broke that)", async () => {
+    fs.writeFileSync(path.join(dir, "dependency.js"), 'module.exports = import("node:path").then((p) => typeof p.join);\n');
+    const main = path.join(dir, "main.ts");
+    fs.writeFileSync(main, 'require("./dependency.js").then((kind: string) => console.log(kind));\n');
+    const { status, stdout, stderr } = await runTs(main, cacheDir);
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout, "function\n");
+  });
+
   it("reports errors at their line in the TypeScript source", async () => {
     const main = path.join(dir, "main.ts");
     fs.writeFileSync(main, "interface Unused {\n  a: string;\n}\ntype Also = Unused;\n\nthrow new Error('line six');\n");

@@ -87,7 +87,7 @@ const api = new ApiTier(
     },
     documents: { bucketName: documents.bucketName, bucketArn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn },
     auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId },
-    mapsProvider: config.maps.providerUrl && config.mapsApiKey ? { url: config.maps.providerUrl, apiKey: config.mapsApiKey } : undefined,
+    mapsProvider: config.maps.provider,
     functions: config.functions,
     originVerify: config.edge.originVerify,
     drRegion,

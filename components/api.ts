@@ -8,9 +8,12 @@ import {
   FUNCTION_NAMES,
   FunctionName,
   FunctionTraits,
+  LocationAction,
+  MapsProvider,
   POSITION_RETENTION,
   Trigger,
   environmentOf,
+  locationProviderArn,
   reservedConcurrencyOf,
 } from "../rules/functions";
 import { migrationsHash } from "../handlers/migrate/runner";
@@ -68,8 +71,15 @@ export interface ApiTierArgs {
    * @example { region: "ap-south-2", provider: apSouth2 }
    */
   drRegion?: { region: string; provider: aws.Provider };
-  /** The external maps provider; omit to use the built-in estimate. The key is kept in Secrets Manager. */
-  mapsProvider?: { url: string; apiKey: pulumi.Input<string> };
+  /**
+   * Where maps answers come from. With `"amazon-location"`, each function may
+   * call exactly the Amazon Location operations its contract names
+   * (rules/functions.ts), on the region's AWS-managed provider; no key or
+   * secret is involved.
+   * @default "estimate"
+   * @example "amazon-location"
+   */
+  mapsProvider?: MapsProvider;
   functions?: FunctionSettings;
   /** Default route throttling (both are required: unset numbers mean 0, and every call is throttled). */
   throttling: { rateLimit: number; burstLimit: number };
@@ -106,6 +116,22 @@ export function contractProblems(routes: readonly Route[], functions: Record<str
  * (without s3:ListBucket it is a 403), so confirming an upload that never
  * happened is a clear 409, not a 500.
  */
+/**
+ * Amazon Location's current APIs have no resources of their own: an action is
+ * granted on the AWS-managed provider of the region
+ * (`arn:aws:geo-routes:<region>::provider/default`), one statement per API.
+ */
+export function locationStatements(actions: readonly LocationAction[], region: string): PolicyStatement[] {
+  const byApi = new Map<string, LocationAction[]>();
+  for (const action of actions) byApi.set(locationProviderArn(action, region), [...(byApi.get(locationProviderArn(action, region)) ?? []), action]);
+  return [...byApi].map(([arn, granted]) => ({
+    Sid: arn.includes(":geo-places:") ? "LocationPlaces" : "LocationRoutes",
+    Effect: "Allow",
+    Action: granted,
+    Resource: arn,
+  }));
+}
+
 export function documentsStatements(bucketArn: string, keyArn: string, region: string): PolicyStatement[] {
   return [
     { Sid: "Documents", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${bucketArn}/${DOCUMENTS_PREFIX}*` },
@@ -134,6 +160,7 @@ function normalize(args: ApiTierArgs) {
   return {
     ...args,
     routes: args.routes ?? ROUTES,
+    mapsProvider: args.mapsProvider ?? "estimate",
     logRetentionDays,
     positionRetentionDays: args.positionRetentionDays ?? POSITION_RETENTION.defaultDays,
     memoryMb: (fn: FunctionName) => f.memoryMb?.[fn] ?? 512,
@@ -150,7 +177,6 @@ interface SecretRef {
   kmsKeyArn: pulumi.Output<string>;
 }
 interface ApiSecrets {
-  maps?: SecretRef;
   origin?: SecretRef & { activeValue: pulumi.Output<string> };
 }
 
@@ -223,9 +249,9 @@ export class ApiTier extends pulumi.ComponentResource {
     this.registerOutputs({ apiId: this.apiId, apiEndpoint: this.apiEndpoint, executionArn: this.executionArn, functionNames: this.functionNames });
   }
 
-  /** The API's own secrets (maps provider, origin header), under one key of their own; none when nothing needs them. */
+  /** The API's own secret (the origin header's values), under a key of its own; none when nothing needs it. */
   private createSecrets(name: string, a: Normalized): ApiSecrets {
-    if (!a.mapsProvider && !a.originVerify) return {};
+    if (!a.originVerify) return {};
     const key = createKey(`${name}-secrets-key`, { description: `${a.namePrefix} API secrets`, alias: `${a.namePrefix}-api-secrets` }, { parent: this });
     const drKey =
       a.drRegion &&
@@ -244,15 +270,6 @@ export class ApiTier extends pulumi.ComponentResource {
       new aws.secretsmanager.SecretVersion(`${name}-${id}`, { secretId: created.id, secretString: pulumi.secret(value) }, { parent: this });
       return { arn: created.arn, kmsKeyArn: key.arn };
     };
-    const maps =
-      a.mapsProvider &&
-      secret(
-        "maps-provider",
-        "maps/provider",
-        "URL and API key of the external maps provider",
-        pulumi.output(a.mapsProvider.apiKey).apply((apiKey) => JSON.stringify({ url: a.mapsProvider!.url, apiKey })),
-      );
-    if (!a.originVerify) return { maps };
     // Two values, both accepted; CloudFront sends the active one. Replacing the other rotates without downtime.
     const values = (["a", "b"] as const).map(
       (slot) => new random.RandomPassword(`${name}-origin-verify-${slot}`, { length: 48, special: false }, { parent: this }).result,
@@ -263,7 +280,7 @@ export class ApiTier extends pulumi.ComponentResource {
       "Values of CloudFront's origin header; the API functions accept either",
       pulumi.all(values).apply(([first, second]) => JSON.stringify({ a: first, b: second })),
     );
-    return { maps, origin: { ...origin, activeValue: pulumi.secret(values[a.originVerify.activeSecret === "a" ? 0 : 1]) } };
+    return { origin: { ...origin, activeValue: pulumi.secret(values[a.originVerify.activeSecret === "a" ? 0 : 1]) } };
   }
 
   /** Everything `fn` may do, and nothing more. */
@@ -272,7 +289,6 @@ export class ApiTier extends pulumi.ComponentResource {
     const secrets: { arn: pulumi.Input<string>; key: pulumi.Input<string> }[] = [
       ...(traits.database ? [{ arn: a.database.secretArn, key: a.database.kmsKeyArn }] : []),
       ...(traits.redis && a.redis ? [{ arn: a.redis.authSecretArn, key: a.redis.kmsKeyArn }] : []),
-      ...(traits.mapsProvider && apiSecrets.maps ? [{ arn: apiSecrets.maps.arn, key: apiSecrets.maps.kmsKeyArn }] : []),
       ...(traits.trigger === "http" && apiSecrets.origin ? [{ arn: apiSecrets.origin.arn, key: apiSecrets.origin.kmsKeyArn }] : []),
     ];
     return pulumi
@@ -307,6 +323,7 @@ export class ApiTier extends pulumi.ComponentResource {
           });
         }
         if (traits.documents) statements.push(...documentsStatements(bucketArn, documentsKey, reg));
+        if (a.mapsProvider === "amazon-location") statements.push(...locationStatements(traits.location, reg));
         return policyDocument(statements);
       });
   }
@@ -326,7 +343,7 @@ export class ApiTier extends pulumi.ComponentResource {
       REDIS_PORT: a.redis && pulumi.output(a.redis.port).apply(String),
       REDIS_AUTH_SECRET_ARN: a.redis?.authSecretArn,
       DOCUMENTS_BUCKET: a.documents.bucketName,
-      MAPS_PROVIDER_SECRET_ARN: secrets.maps?.arn,
+      MAPS_PROVIDER: a.mapsProvider,
       ORIGIN_VERIFY_SECRET_ARN: secrets.origin?.arn,
       POSITION_RETENTION_DAYS: String(a.positionRetentionDays),
     };

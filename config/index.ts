@@ -24,14 +24,10 @@ export function decodeConfigValues(values: Record<string, string>): Record<strin
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, decodeConfigValue(value)]));
 }
 
-export type LoadedStackConfig = Omit<StackConfig, "mapsApiKey"> & { mapsApiKey?: pulumi.Output<string> };
-
 /** Reads the running stack's configuration and validates it; throws StackConfigError on any bad value. */
-export function loadStackConfig(): LoadedStackConfig {
+export function loadStackConfig(): StackConfig {
   const all = pulumi.runtime.allConfig();
   const raw = decodeConfigValues(all);
   const secretKeys = new Set(Object.keys(all).filter((key) => isConfigSecret(key)));
-  const { mapsApiKey, ...config } = parseStackConfig(raw, pulumi.getStack(), secretKeys);
-  // Secret from here on, whether or not it was set with --secret.
-  return { ...config, mapsApiKey: mapsApiKey === undefined ? undefined : pulumi.secret(mapsApiKey) };
+  return parseStackConfig(raw, pulumi.getStack(), secretKeys);
 }

@@ -8,16 +8,17 @@ import * as fs from "fs";
 import * as path from "path";
 import * as z from "zod";
 import { DB_DEFAULTS, connectionDemand, defaultMaxConnections, postgresProblems } from "../rules/database";
-import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
+import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, MAPS_PROVIDERS, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
 import { RawStackConfig, describeIssue, valueAt } from "./errors";
 import { replicaRegionProblems } from "../rules/storage";
+import { HOME_REGION } from "../rules/region";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Data residency (reference: "All data stored in ap-south-1 (Mumbai)"). */
-export const HOME_REGION = "ap-south-1";
+export { HOME_REGION };
 
 /** Tags the provider puts on every resource; the stack files must carry them. */
 export const REQUIRED_TAG_KEYS = ["project", "stack", "managed-by"] as const;
@@ -145,8 +146,12 @@ const apiSchema = z.strictObject({
 });
 
 const mapsSchema = z.strictObject({
-  /** The external provider; its key is the secret tms:mapsApiKey. Unset: the built-in estimate. */
-  providerUrl: z.url({ protocol: /^https$/ }).optional(),
+  /**
+   * Where geocoding, routing and snapped tracks come from: Amazon Location
+   * Service in the stack's region (no key: the functions' roles), or the
+   * great-circle estimate (no AWS call, no geocoding of addresses).
+   */
+  provider: z.enum(MAPS_PROVIDERS).default("amazon-location"),
 });
 
 const edgeSchema = z.strictObject({
@@ -195,8 +200,7 @@ const stackConfigSchema = z
     "tms:functions": functionsSchema,
     "tms:auth": authSchema,
     "tms:api": apiSchema.default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
-    "tms:maps": mapsSchema.default({}),
-    "tms:mapsApiKey": z.string().min(8).optional(),
+    "tms:maps": mapsSchema.default({ provider: "amazon-location" }),
     "tms:positionRetentionDays": z.number().int().min(POSITION_RETENTION.min).max(POSITION_RETENTION.max).default(POSITION_RETENTION.defaultDays),
     "tms:observability": z.strictObject({ alarmEmail: z.email().optional() }).default({}),
     "tms:edge": edgeSchema,
@@ -210,18 +214,6 @@ const stackConfigSchema = z
     const documents = config["tms:documents"];
     at("tms:documents", replicaRegionProblems(documents.replicaRegion, config["aws:region"]), documents);
     budgetProblem(config["tms:functions"], postgres, ctx);
-    const providerUrl = config["tms:maps"].providerUrl;
-    if (providerUrl && !config["tms:mapsApiKey"]) {
-      problem(
-        ctx,
-        ["tms:mapsApiKey"],
-        "expected the provider's key (pulumi config set --secret tms:mapsApiKey ...) since tms:maps.providerUrl is set",
-        undefined,
-      );
-    }
-    if (!providerUrl && config["tms:mapsApiKey"]) {
-      problem(ctx, ["tms:maps", "providerUrl"], "expected the provider's URL since tms:mapsApiKey is set", undefined);
-    }
     const edge = config["tms:edge"];
     if (edge.waf && !edge.originVerify) {
       problem(
@@ -305,9 +297,6 @@ export function effectiveStackConfig(raw: RawStackConfig, stack: string, secretK
   const result = stackConfigSchema.safeParse(ours, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, ours, secretKeys));
   if (result.success) problems.push(...tagProblems(result.data["aws:defaultTags"].tags, stack));
-  if (ours["tms:mapsApiKey"] !== undefined && !secretKeys.has("tms:mapsApiKey")) {
-    problems.push("tms:mapsApiKey: is stored in plaintext; expected a secret (pulumi config set --secret tms:mapsApiKey <key>)");
-  }
   if (!result.success || problems.length > 0) throw new StackConfigError(stack, problems);
   return result.data;
 }

@@ -49,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/trips/{tripId}/track", function: "tracking", operation: "tripTrack", auth: "jwt", roles: EVERYONE },
 
   { method: "GET", path: "/api/maps/geocode", function: "maps", operation: "geocode", auth: "jwt", roles: EVERYONE },
+  { method: "GET", path: "/api/maps/reverse-geocode", function: "maps", operation: "reverseGeocode", auth: "jwt", roles: EVERYONE },
   { method: "POST", path: "/api/maps/route", function: "maps", operation: "route", auth: "jwt", roles: EVERYONE },
 ];
 

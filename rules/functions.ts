@@ -21,8 +21,12 @@ export interface FunctionTraits {
   redis: boolean;
   /** Presigns and checks document uploads in the documents bucket. */
   documents: boolean;
-  /** Calls the external maps provider whose URL and key are in Secrets Manager. */
-  mapsProvider: boolean;
+  /**
+   * The Amazon Location Service operations (IAM actions) the function calls,
+   * when the stack's maps provider is Amazon Location. The ApiTier grants
+   * exactly these, on the region's AWS-managed provider and nothing else.
+   */
+  location: readonly LocationAction[];
   /**
    * Runs one at a time: when the stack reserves concurrency, this function
    * gets exactly 1, whatever the configured figure.
@@ -30,12 +34,21 @@ export interface FunctionTraits {
   singleton: boolean;
 }
 
+/** Amazon Location's current APIs (Places, Routes), as IAM names their operations. */
+export const LOCATION_ACTIONS = ["geo-places:Geocode", "geo-places:ReverseGeocode", "geo-routes:CalculateRoutes", "geo-routes:SnapToRoads"] as const;
+export type LocationAction = (typeof LOCATION_ACTIONS)[number];
+
+/** The AWS-managed provider resource an Amazon Location action is granted on. */
+export const locationProviderArn = (action: LocationAction, region: string) => `arn:aws:${action.split(":")[0]}:${region}::provider/default`;
+
 const API = { trigger: "http", timeoutSeconds: 30, singleton: false } as const;
 
 export const FUNCTIONS = {
-  tracking: { ...API, database: true, redis: true, documents: false, mapsProvider: false },
-  maps: { ...API, database: false, redis: true, documents: false, mapsProvider: true },
-  trips: { ...API, database: true, redis: false, documents: true, mapsProvider: false },
+  // Tracking snaps a trip's track to roads on request.
+  tracking: { ...API, database: true, redis: true, documents: false, location: ["geo-routes:SnapToRoads"] },
+  // Maps reads a vehicle's dimensions for truck routing.
+  maps: { ...API, database: true, redis: true, documents: false, location: ["geo-places:Geocode", "geo-places:ReverseGeocode", "geo-routes:CalculateRoutes"] },
+  trips: { ...API, database: true, redis: false, documents: true, location: [] },
   jobs: {
     trigger: "schedule",
     timeoutSeconds: 300,
@@ -47,10 +60,10 @@ export const FUNCTIONS = {
     database: true,
     redis: false,
     documents: false,
-    mapsProvider: false,
+    location: [],
     singleton: true,
   },
-  migrate: { trigger: "deploy", timeoutSeconds: 300, database: true, redis: false, documents: false, mapsProvider: false, singleton: true },
+  migrate: { trigger: "deploy", timeoutSeconds: 300, database: true, redis: false, documents: false, location: [], singleton: true },
 } as const satisfies Record<string, FunctionTraits>;
 
 /** The tasks the scheduled jobs function runs. */
@@ -80,6 +93,10 @@ export interface EnvVar {
   /** Must be set for the function to start (optional ones have defaults or turn a feature off). */
   required: boolean;
 }
+
+/** Where maps answers come from: Amazon Location Service, or the built-in great-circle estimate. */
+export const MAPS_PROVIDERS = ["amazon-location", "estimate"] as const;
+export type MapsProvider = (typeof MAPS_PROVIDERS)[number];
 
 const intFrom = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const arn = () => z.string().min(1);
@@ -113,8 +130,11 @@ export const ENVIRONMENT = {
   DOCUMENTS_BUCKET: z.string().min(3).describe("bucket for trip documents"),
   UPLOAD_MAX_BYTES: intFrom(10 * 1024 * 1024, 1, 5 * 1024 ** 3).describe("largest document accepted (default 10 MiB)"),
   UPLOAD_URL_TTL_SECONDS: intFrom(300, 30, 3600).describe("lifetime of presigned URLs (default 300)"),
-  MAPS_PROVIDER_SECRET_ARN: arn().optional().describe("Secrets Manager ARN of {url, apiKey}; unset uses the built-in estimate"),
-  MAPS_TIMEOUT_MS: intFrom(3000, 100, 25000).describe("provider call timeout (default 3000)"),
+  MAPS_PROVIDER: z
+    .enum(MAPS_PROVIDERS)
+    .default("estimate")
+    .describe('"amazon-location" (Places and Routes in the function\'s region, with its role) or "estimate" (great-circle figures, no AWS call; the default)'),
+  MAPS_TIMEOUT_MS: intFrom(3000, 100, 25000).describe("timeout of each Amazon Location call (default 3000)"),
   MAPS_CACHE_TTL_SECONDS: intFrom(3600, 0, 86400).describe("how long maps answers are cached (default 3600)"),
   POSITION_RETENTION_DAYS: intFrom(POSITION_RETENTION.defaultDays, POSITION_RETENTION.min, POSITION_RETENTION.max).describe(
     `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`,
@@ -134,7 +154,7 @@ const GROUPS = {
   database: ["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN", "DB_POOL_MAX", "DB_SSL"],
   redis: ["REDIS_HOST", "REDIS_PORT", "REDIS_AUTH_SECRET_ARN"],
   documents: ["DOCUMENTS_BUCKET", "UPLOAD_MAX_BYTES", "UPLOAD_URL_TTL_SECONDS"],
-  mapsProvider: ["MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS"],
+  location: ["MAPS_PROVIDER", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS"],
   schedule: ["POSITION_RETENTION_DAYS"],
 } as const satisfies Record<string, readonly EnvName[]>;
 
@@ -147,7 +167,7 @@ export function environmentOf(fn: FunctionName): EnvVar[] {
     ...(t.database ? GROUPS.database : []),
     ...(t.redis ? GROUPS.redis : []),
     ...(t.documents ? GROUPS.documents : []),
-    ...(t.mapsProvider ? GROUPS.mapsProvider : []),
+    ...(t.location.length > 0 ? GROUPS.location : []),
     ...(t.trigger === "schedule" ? GROUPS.schedule : []),
   ];
   // Required: parsing an unset variable fails (no default, not optional).

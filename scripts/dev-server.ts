@@ -10,7 +10,9 @@
  *   development tokens from `npm run dev:token`.
  * - Documents: presigned URLs for DOCUMENTS_BUCKET (default tms-local-documents),
  *   signed with your AWS credentials if any, else with placeholders.
- * - Maps: MAPS_PROVIDER_URL / MAPS_API_KEY if set; otherwise the estimate.
+ * - Maps: MAPS_PROVIDER=amazon-location calls Amazon Location in AWS_REGION
+ *   (default ap-south-1) with your own AWS credentials (the SDK's default
+ *   chain: environment, profile, SSO); otherwise the estimate.
  */
 import * as http from "http";
 import * as path from "path";
@@ -20,6 +22,7 @@ import { mapsConfig } from "../handlers/lib/config";
 import { createDb } from "../handlers/lib/db";
 import { HttpError } from "../handlers/lib/errors";
 import { apiHandler, matchRoute } from "../handlers/lib/http";
+import { amazonLocation } from "../handlers/lib/location";
 import { S3DocumentStorage, documentsS3Client } from "../handlers/lib/s3";
 import { mapsOperations } from "../handlers/maps/api";
 import { migrate } from "../handlers/migrate/runner";
@@ -61,19 +64,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "LOCALDEVELOPMENT", secretAccessKey: "local-development-only" } }),
   });
   const maps = mapsConfig();
+  const location = maps.provider === "amazon-location" ? amazonLocation({ region: maps.region, timeoutMs: maps.timeoutMs }) : undefined;
   const functions = {
     trips: apiHandler("trips", tripsOperations, async () => ({
       db,
       documents: new S3DocumentStorage(process.env.DOCUMENTS_BUCKET ?? "tms-local-documents", s3),
       uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 300 },
     })),
-    tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache })),
-    maps: apiHandler("maps", mapsOperations, async () => ({
-      provider: async () => maps.provider,
-      cache,
-      timeoutMs: maps.timeoutMs,
-      cacheTtlSeconds: maps.cacheTtlSeconds,
-    })),
+    tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache, location, cacheTtlSeconds: maps.cacheTtlSeconds })),
+    maps: apiHandler("maps", mapsOperations, async () => ({ db, cache, location, cacheTtlSeconds: maps.cacheTtlSeconds })),
   };
 
   const server = http.createServer(async (req, res) => {

@@ -268,25 +268,39 @@ for (const stack of ["prod", "dev"] as const) {
   });
 }
 
-describe("ApiTier: the maps provider and its secret", () => {
-  it("keeps the provider's key in a KMS-encrypted secret readable by the maps function only", async () => {
-    const run = await runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in/v1" }, "tms:mapsApiKey": { secure: "v1:ZW5jcnlwdGVk" } });
-    const secret = run.find("aws:secretsmanager/secret:Secret", "api-maps-provider");
-    assert.ok(secret.inputs.kmsKeyId);
-    assert.equal(run.find("aws:secretsmanager/secretVersion:SecretVersion", "api-maps-provider").inputs.secretString, "[secret]");
-    const maps = (run.find(T.fn, "api-maps").inputs.environment as any).variables;
-    assert.equal(maps.MAPS_PROVIDER_SECRET_ARN, `arn:aws:secretsmanager:ap-south-1:123456789012:secret:tms-dev/maps/provider-AbCdEf`);
-    for (const fn of FUNCTION_NAMES.filter((f) => f !== "maps")) {
-      assert.ok(!JSON.stringify(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).includes("maps/provider"), `${fn} can read the maps key`);
-    }
+describe("ApiTier: maps on Amazon Location Service", () => {
+  const locationStatementsOf = (run: StackRun, fn: string) =>
+    (policyJson(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).Statement as any[]).filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith("geo")),
+    );
+
+  it("lets each function call exactly the operations it uses, on the region's AWS-managed providers, with no key or secret", async () => {
+    const run = await runStack("prod");
+    assert.deepEqual(locationStatementsOf(run, "maps"), [
+      {
+        Sid: "LocationPlaces",
+        Effect: "Allow",
+        Action: ["geo-places:Geocode", "geo-places:ReverseGeocode"],
+        Resource: "arn:aws:geo-places:ap-south-1::provider/default",
+      },
+      { Sid: "LocationRoutes", Effect: "Allow", Action: ["geo-routes:CalculateRoutes"], Resource: "arn:aws:geo-routes:ap-south-1::provider/default" },
+    ]);
+    assert.deepEqual(locationStatementsOf(run, "tracking"), [
+      { Sid: "LocationRoutes", Effect: "Allow", Action: ["geo-routes:SnapToRoads"], Resource: "arn:aws:geo-routes:ap-south-1::provider/default" },
+    ]);
+    for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].location.length === 0)) assert.deepEqual(locationStatementsOf(run, fn), [], fn);
+    for (const fn of ["maps", "tracking"]) assert.equal((run.find(T.fn, `api-${fn}`).inputs.environment as any).variables.MAPS_PROVIDER, "amazon-location");
+    assert.equal(run.byType("aws:secretsmanager/secret:Secret").filter((s) => s.name.includes("maps")).length, 0, "no maps secret");
   });
 
-  it("refuses a plaintext key, or a URL without a key", async () => {
+  it("grants nothing of Amazon Location on the estimate, and says so to the functions", async () => {
+    const run = await runStack("dev", { "tms:maps": { provider: "estimate" } });
+    for (const fn of FUNCTION_NAMES) assert.deepEqual(locationStatementsOf(run, fn), [], fn);
+    assert.equal((run.find(T.fn, "api-maps").inputs.environment as any).variables.MAPS_PROVIDER, "estimate");
     await assert.rejects(
-      runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" }, "tms:mapsApiKey": "plaintext-key" }),
-      /tms:mapsApiKey: is stored in plaintext; expected a secret/,
+      runStack("dev", { "tms:maps": { provider: "google" } }),
+      /tms:maps\.provider: got "google"; expected one of "amazon-location", "estimate"/,
     );
-    await assert.rejects(runStack("dev", { "tms:maps": { providerUrl: "https://maps.example.in" } }), /tms:mapsApiKey: missing; expected the provider's key/);
   });
 });
 
@@ -377,7 +391,7 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
       ],
       {
         ...FUNCTIONS,
-        reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, mapsProvider: false, singleton: false },
+        reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, location: [], singleton: false },
       },
     );
     assert.deepEqual(

@@ -490,21 +490,21 @@ describe("data layer variants and startup checks", () => {
   });
 
   it("stops at startup when reserved concurrency × pool size + headroom exceeds max_connections", async () => {
-    // 2 API functions × 100 + 2 singletons × 1 = 202 containers × 2 + 20 = 424: db.t4g.medium (450) fits, db.t4g.small (225) does not.
-    await runStack("prod", { "tms:database": { instanceClass: "db.t4g.medium" } });
-    await assert.rejects(runStack("prod", { "tms:database": { instanceClass: "db.t4g.small" } }), (err: Error) => {
+    // 3 API functions × 100 + 2 singletons × 1 = 302 containers × 2 + 20 = 624: db.t4g.large (901) fits, db.t4g.medium (450) does not.
+    await runStack("prod", { "tms:database": { instanceClass: "db.t4g.large" } });
+    await assert.rejects(runStack("prod", { "tms:database": { instanceClass: "db.t4g.medium" } }), (err: Error) => {
       assert.equal(err.name, "StackConfigError");
       assert.match(
         err.message,
-        /tms:functions\.reservedConcurrency: got 100; expected a connection budget that fits max_connections: 202 containers \(tracking, trips, jobs, migrate\) × dbPoolSize 2 \+ headroom 20 = 424, but db\.t4g\.small allows 225/,
+        /tms:functions\.reservedConcurrency: got 100; expected a connection budget that fits max_connections: 302 containers \(tracking, maps, trips, jobs, migrate\) × dbPoolSize 2 \+ headroom 20 = 624, but db\.t4g\.medium allows 450/,
       );
       return true;
     });
     await assert.rejects(
-      runStack("prod", { "tms:database": { instanceClass: "db.t4g.small" } }),
-      /= 424, but db\.t4g\.small allows 225; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/,
+      runStack("prod", { "tms:database": { instanceClass: "db.t4g.medium" } }),
+      /= 624, but db\.t4g\.medium allows 450; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/,
     );
-    await assert.rejects(runStack("prod", { "tms:database": { maxConnections: 300 } }), /= 424, but tms:database\.maxConnections is 300/);
+    await assert.rejects(runStack("prod", { "tms:database": { maxConnections: 300 } }), /= 624, but tms:database\.maxConnections is 300/);
     // Dev reserves no concurrency, so there is no bound to check.
     await runStack("dev", { "tms:database": { instanceClass: "db.t4g.micro" } });
   });

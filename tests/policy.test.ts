@@ -230,6 +230,19 @@ const CASES: Record<string, Case> = {
     fail: [rolePolicy([{ Sid: "Logs", Effect: "Allow", Action: ["logs:PutLogEvents", "logs:DescribeLogGroups"], Resource: "*" }])],
     message: /statement "Logs" allows logs:PutLogEvents on "\*"/,
   },
+  "iam-location-on-managed-providers": {
+    pass: [
+      rolePolicy([
+        { Effect: "Allow", Action: ["geo-places:Geocode", "geo-places:ReverseGeocode"], Resource: "arn:aws:geo-places:ap-south-1::provider/default" },
+        { Effect: "Allow", Action: "geo-routes:SnapToRoads", Resource: "arn:aws:geo-routes:ap-south-1::provider/default" },
+      ]),
+    ],
+    fail: [
+      rolePolicy([{ Effect: "Allow", Action: "geo-places:Geocode", Resource: "*" }]),
+      rolePolicy([{ Effect: "Allow", Action: ["geo-places:Geocode"], Resource: "arn:aws:geo-routes:ap-south-1::provider/default" }]),
+    ],
+    message: /statement 1 allows geo-places:Geocode on/,
+  },
   "iam-no-not-action-or-not-resource": {
     pass: [rolePolicy([{ Effect: "Deny", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }])],
     fail: [rolePolicy([{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b" }])],

@@ -3,6 +3,7 @@
  * optional): a missing, slow or failing Redis degrades to no cache, never to
  * an error.
  */
+import { createHash } from "crypto";
 import { RedisConfig } from "./config";
 import { logger } from "./log";
 import { RespClient, respOptionsFromUrl } from "./resp";
@@ -14,6 +15,14 @@ export interface Cache {
   delete(keys: string[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A Redis key per distinct question: the operation and every option that
+ * shapes the answer, serialised as JSON (so no two questions share a key),
+ * then hashed. Maps answers depend on these alone, not on who asked.
+ */
+export const cacheKey = (operation: string, options: unknown) =>
+  `tms:maps:v2:${operation}:${createHash("sha256").update(JSON.stringify(options)).digest("hex")}`;
 
 export async function createCache(config: RedisConfig | undefined): Promise<Cache | undefined> {
   if (!config) return undefined;

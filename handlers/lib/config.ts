@@ -1,6 +1,7 @@
 /** The runtime environment of each function, parsed with the schemas the contract declares (rules/functions.ts). */
 import * as z from "zod";
 import { environmentSchema } from "../../rules/functions";
+import { HOME_REGION } from "../../rules/region";
 
 function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const result = schema.safeParse(env);
@@ -45,22 +46,10 @@ export function documentsConfig(env: NodeJS.ProcessEnv = process.env) {
   return { bucket: e.DOCUMENTS_BUCKET, maxBytes: e.UPLOAD_MAX_BYTES, urlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS };
 }
 
+/** The maps provider and its limits; Amazon Location is called in the function's own region (Lambda sets AWS_REGION). */
 export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
-  const e = parseEnv(
-    // Plus two variables of local runs only, which point at a provider directly.
-    environmentSchema("MAPS_PROVIDER_SECRET_ARN", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS").extend({
-      MAPS_PROVIDER_URL: z.url().optional(),
-      MAPS_API_KEY: z.string().optional(),
-    }),
-    env,
-  );
-  return {
-    providerSecretArn: e.MAPS_PROVIDER_SECRET_ARN,
-    // Local runs point at a provider directly; deployed functions read it from Secrets Manager.
-    provider: e.MAPS_PROVIDER_URL ? { url: e.MAPS_PROVIDER_URL, apiKey: e.MAPS_API_KEY ?? "" } : undefined,
-    timeoutMs: e.MAPS_TIMEOUT_MS,
-    cacheTtlSeconds: e.MAPS_CACHE_TTL_SECONDS,
-  };
+  const e = parseEnv(environmentSchema("MAPS_PROVIDER", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS"), env);
+  return { provider: e.MAPS_PROVIDER, region: env.AWS_REGION ?? HOME_REGION, timeoutMs: e.MAPS_TIMEOUT_MS, cacheTtlSeconds: e.MAPS_CACHE_TTL_SECONDS };
 }
 
 /** The secret of CloudFront's origin header; unset (dev, local runs) accepts requests from anywhere. */

@@ -1,114 +1,108 @@
 /**
- * Geocoding and routing. A configured HTTP provider answers (its URL and key
- * come from Secrets Manager; calls leave through the NAT); without one, a
- * great-circle estimate answers routes. Responses say which source answered.
- * A provider that is slow or failing becomes a 504 or 502 JSON error, never a
- * hang.
+ * Geocoding, reverse geocoding and truck routing. With Amazon Location
+ * (handlers/lib/location.ts) answers come from Places and Routes and are
+ * cached in Redis; with the estimate, routes are great-circle figures and
+ * only "lat,lng" queries geocode. Every answer says which `source` gave it.
  */
-import { createHash } from "crypto";
 import * as z from "zod";
-import { Cache } from "../lib/cache";
+import { Cache, cacheKey } from "../lib/cache";
+import type { Queryable } from "../lib/db";
 import { HttpError } from "../lib/errors";
 import { estimateRoute } from "../lib/geo";
 import { Operations, json } from "../lib/http";
-import { RequestSchemas, isoTimestamp, parse, point, text } from "../lib/validation";
-
-export interface MapsProvider {
-  url: string;
-  apiKey: string;
-}
+import { LatLng, LocationService, TruckProfile } from "../lib/location";
+import { RequestSchemas, isoTimestamp, latitude, longitude, parse, point, text, uuid } from "../lib/validation";
+import { vehicleTruckProfile } from "../lib/vehicles";
 
 export interface MapsDeps {
-  /** Resolves the provider, or undefined to use the built-in estimate. */
-  provider: () => Promise<MapsProvider | undefined>;
+  /** Amazon Location; undefined answers with the estimate. */
+  location?: LocationService;
+  /** Reads a vehicle's truck profile. */
+  db: Queryable;
   cache?: Cache;
-  timeoutMs: number;
   cacheTtlSeconds: number;
   now?: () => Date;
 }
 
-const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 32);
-
-async function callProvider(provider: MapsProvider, path: string, init: RequestInit, timeoutMs: number): Promise<unknown> {
-  let response: globalThis.Response;
-  try {
-    response = await fetch(new URL(path, provider.url.endsWith("/") ? provider.url : `${provider.url}/`), {
-      ...init,
-      headers: { ...init.headers, "x-api-key": provider.apiKey, accept: "application/json" },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === "TimeoutError" || (err as Error).name === "AbortError";
-    if (timedOut) throw new HttpError(504, "maps_timeout", `the maps provider did not answer within ${timeoutMs} ms`);
-    throw new HttpError(502, "maps_provider_error", "the maps provider could not be reached");
-  }
-  if (!response.ok) throw new HttpError(502, "maps_provider_error", `the maps provider answered ${response.status}`);
-  try {
-    return await response.json();
-  } catch {
-    throw new HttpError(502, "maps_provider_error", "the maps provider sent an unreadable answer");
-  }
-}
-
-const providerRoute = z.object({ distanceMeters: z.number().nonnegative(), durationSeconds: z.number().nonnegative() });
-const providerGeocode = z.object({ results: z.array(z.object({ lat: z.number(), lng: z.number(), label: z.string() })) });
-
-/** Reads a provider answer, treating anything malformed as the provider's fault (502). */
-function providerAnswer<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(502, "maps_provider_error", "the maps provider sent an unexpected answer");
-  return result.data;
-}
+/** Geocoding looks in India only: the platform's customers and data are here. */
+const COUNTRIES = ["IND"];
+const MAX_RESULTS = 5;
 
 async function cached<T>(deps: MapsDeps, key: string, compute: () => Promise<T>): Promise<T> {
-  const hit = await deps.cache?.get(key);
+  const hit = deps.cacheTtlSeconds > 0 ? await deps.cache?.get(key) : undefined;
   if (hit) return JSON.parse(hit) as T;
   const value = await compute();
   if (deps.cacheTtlSeconds > 0) await deps.cache?.set(key, JSON.stringify(value), deps.cacheTtlSeconds);
   return value;
 }
 
+const COORDINATES = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
+/** "lat,lng" as a query parameter. */
+const latLngText = z
+  .string()
+  .regex(COORDINATES, { message: 'expected "lat,lng", e.g. "18.52,73.85"' })
+  .transform((s) => {
+    const [, lat, lng] = COORDINATES.exec(s)!;
+    return { lat: Number(lat), lng: Number(lng) };
+  })
+  .pipe(point);
+
 /** What each operation accepts (the tests generate requests from these). */
 export const mapsRequests = {
-  geocode: { query: z.strictObject({ q: text({ min: 3, max: 200 }) }) },
-  route: { body: z.strictObject({ origin: point, destination: point, departAt: isoTimestamp.optional() }) },
+  geocode: { query: z.strictObject({ q: text({ min: 3, max: 200 }), near: latLngText.optional() }) },
+  reverseGeocode: { query: z.strictObject({ lat: z.coerce.number().pipe(latitude), lng: z.coerce.number().pipe(longitude) }) },
+  route: {
+    body: z.strictObject({
+      origin: point,
+      destination: point,
+      departAt: isoTimestamp.optional(),
+      /** Route for this vehicle's dimensions and weight, when its record has them. */
+      vehicleId: uuid.optional(),
+    }),
+  },
 } as const satisfies Record<string, RequestSchemas>;
 
-const COORDINATES = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
+const source = (deps: MapsDeps) => (deps.location ? "amazon-location" : "estimate");
 
 export const mapsOperations: Operations<MapsDeps> = {
   async geocode(request, deps) {
-    const { q } = parse(mapsRequests.geocode.query, request.query, "query");
-    const provider = await deps.provider();
-    if (!provider) {
-      const m = COORDINATES.exec(q);
-      const coords = m && point.safeParse({ lat: Number(m[1]), lng: Number(m[2]) });
-      if (!coords?.success) throw new HttpError(422, "geocoding_unavailable", 'no maps provider is configured; only "lat,lng" queries can be answered');
-      return json(200, { results: [{ ...coords.data, label: q }], source: "estimate" });
+    const { q, near } = parse(mapsRequests.geocode.query, request.query, "query");
+    if (!deps.location) {
+      const coordinates = latLngText.safeParse(q);
+      if (!coordinates.success) throw new HttpError(422, "geocoding_unavailable", 'this stack has no maps provider; only "lat,lng" queries can be answered');
+      return json(200, { results: [{ ...coordinates.data, label: q }], source: "estimate" });
     }
-    const answer = await cached(deps, `tms:maps:geocode:${hash(q.toLowerCase())}`, async () =>
-      providerAnswer(providerGeocode, await callProvider(provider, `geocode?q=${encodeURIComponent(q)}`, { method: "GET" }, deps.timeoutMs)),
-    );
-    return json(200, { results: answer.results, source: "provider" });
+    const location = deps.location;
+    const stored = deps.cacheTtlSeconds > 0 && deps.cache !== undefined;
+    const options = { query: q.toLowerCase(), near, countries: COUNTRIES, maxResults: MAX_RESULTS };
+    const results = await cached(deps, cacheKey("geocode", options), () => location.geocode(q, { ...options, stored }));
+    return json(200, { results, source: "amazon-location" });
+  },
+
+  async reverseGeocode(request, deps) {
+    const at: LatLng = parse(mapsRequests.reverseGeocode.query, request.query, "query");
+    if (!deps.location) throw new HttpError(422, "geocoding_unavailable", "this stack has no maps provider to name a position");
+    const location = deps.location;
+    const stored = deps.cacheTtlSeconds > 0 && deps.cache !== undefined;
+    const result = await cached(deps, cacheKey("reverse-geocode", at), async () => (await location.reverseGeocode(at, { stored })) ?? null);
+    return json(200, { result, source: "amazon-location" });
   },
 
   async route(request, deps) {
     const body = parse(mapsRequests.route.body, request.body, "body");
     const departAt = body.departAt ? new Date(body.departAt) : (deps.now ?? (() => new Date()))();
-    const provider = await deps.provider();
-    if (!provider) return json(200, { ...estimateRoute(body.origin, body.destination, departAt), source: "estimate" });
-    const leg = await cached(deps, `tms:maps:route:${hash([body.origin, body.destination])}`, async () =>
-      providerAnswer(
-        providerRoute,
-        await callProvider(
-          provider,
-          "route",
-          { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ origin: body.origin, destination: body.destination }) },
-          deps.timeoutMs,
-        ),
-      ),
-    );
-    const eta = new Date(departAt.getTime() + leg.durationSeconds * 1000).toISOString();
-    return json(200, { distanceMeters: leg.distanceMeters, durationSeconds: leg.durationSeconds, eta, source: "provider" });
+    const truck: TruckProfile = body.vehicleId ? await vehicleTruckProfile(deps.db, request.auth.orgId, body.vehicleId) : {};
+    if (!deps.location) {
+      const estimate = estimateRoute(body.origin, body.destination, departAt);
+      const geometry = [body.origin, body.destination].map((p) => [p.lng, p.lat]);
+      return json(200, { ...estimate, geometry, travelMode: "Truck", truck, source: source(deps) });
+    }
+    const location = deps.location;
+    // Departure times are bucketed to the quarter hour: traffic does not change faster, and nearby requests share an answer.
+    const departure = new Date(Math.floor(departAt.getTime() / 900_000) * 900_000);
+    const options = { origin: body.origin, destination: body.destination, departure: departure.toISOString(), truck };
+    const planned = await cached(deps, cacheKey("route", options), () => location.route(body.origin, body.destination, { departAt: departure, truck }));
+    const eta = new Date(departAt.getTime() + planned.durationSeconds * 1000).toISOString();
+    return json(200, { ...planned, eta, travelMode: "Truck", truck, source: source(deps) });
   },
 };

@@ -1,17 +1,17 @@
 /** Lambda entry point of the maps function. */
 import { createCache } from "../lib/cache";
-import { mapsConfig, redisConfig } from "../lib/config";
+import { databaseConfig, mapsConfig, redisConfig } from "../lib/config";
+import { createDb } from "../lib/db";
 import { apiHandler } from "../lib/http";
-import { getSecret } from "../lib/secrets";
-import { MapsProvider, mapsOperations } from "./api";
+import { amazonLocation } from "../lib/location";
+import { mapsOperations } from "./api";
 
 export const handler = apiHandler("maps", mapsOperations, async () => {
   const config = mapsConfig();
-  const fromSecret = async (): Promise<MapsProvider | undefined> => {
-    if (config.provider) return config.provider;
-    if (!config.providerSecretArn) return undefined;
-    const { url, apiKey } = JSON.parse(await getSecret(config.providerSecretArn));
-    return { url, apiKey };
+  return {
+    location: config.provider === "amazon-location" ? amazonLocation({ region: config.region, timeoutMs: config.timeoutMs }) : undefined,
+    db: createDb(databaseConfig()),
+    cache: await createCache(redisConfig()),
+    cacheTtlSeconds: config.cacheTtlSeconds,
   };
-  return { provider: fromSecret, cache: await createCache(redisConfig()), timeoutMs: config.timeoutMs, cacheTtlSeconds: config.cacheTtlSeconds };
 });

@@ -1,8 +1,12 @@
 /** Vehicle positions: idempotent batch ingest, the latest position per vehicle, a trip's track. */
 import * as z from "zod";
 import { AuthContext, hasRole } from "../lib/auth";
-import { Cache } from "../lib/cache";
+import { Cache, cacheKey } from "../lib/cache";
 import { Db } from "../lib/db";
+import { haversineMeters } from "../lib/geo";
+import { LatLng, LocationService, TracePoint, TruckProfile } from "../lib/location";
+import { vehicleTruckProfile } from "../lib/vehicles";
+
 import { HttpError, badRequest, forbidden, notFound } from "../lib/errors";
 import { Operations, json } from "../lib/http";
 import { MetricUnit, metrics } from "../lib/log";
@@ -12,8 +16,15 @@ import { visibleTrip } from "../trips/api";
 export interface TrackingDeps {
   db: Db;
   cache?: Cache;
+  /** Amazon Location, for tracks snapped to roads; undefined answers `snapped: null`. */
+  location?: LocationService;
+  /** How long a snapped track is cached (0: not cached). */
+  cacheTtlSeconds?: number;
   now?: () => Date;
 }
+
+/** Routes' SnapToRoads takes a trace of at most 500 km (summed between points); chunks stay under it with a margin. */
+export const SNAP_CHUNK_METERS = 450_000;
 
 export const MAX_BATCH = 500;
 const LATEST_TTL_SECONDS = 60;
@@ -37,7 +48,12 @@ export const trackingRequests = {
   latestPosition: { path: z.strictObject({ vehicleId: uuid }) },
   tripTrack: {
     path: z.strictObject({ tripId: uuid }),
-    query: z.strictObject({ since: isoTimestamp.optional(), limit: z.coerce.number().int().min(1).max(1000).default(500) }),
+    query: z.strictObject({
+      since: isoTimestamp.optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(500),
+      /** Also return the track snapped to roads (Amazon Location); the raw positions stay the record. */
+      snap: z.enum(["true", "false"]).default("false"),
+    }),
   },
 } as const satisfies Record<string, RequestSchemas>;
 
@@ -153,7 +169,8 @@ export const trackingOperations: Operations<TrackingDeps> = {
     return json(200, { ...latest, source: "database" });
   },
 
-  async tripTrack(request, { db }) {
+  async tripTrack(request, deps) {
+    const { db } = deps;
     const { tripId } = parse(trackingRequests.tripTrack.path, request.params, "path");
     const q = parse(trackingRequests.tripTrack.query, request.query, "query");
     const trip = await visibleTrip(db, request.auth, tripId);
@@ -161,6 +178,56 @@ export const trackingOperations: Operations<TrackingDeps> = {
       "SELECT * FROM positions WHERE org_id = $1 AND trip_id = $2 AND recorded_at > $3 ORDER BY recorded_at LIMIT $4",
       [request.auth.orgId, trip.id, q.since ?? "-infinity", q.limit],
     );
-    return json(200, { tripId: trip.id, positions: rows.map(positionJson) });
+    const positions = rows.map(positionJson);
+    if (q.snap === "false") return json(200, { tripId: trip.id, positions });
+    if (!deps.location) return json(200, { tripId: trip.id, positions, snapped: null });
+    const truck = trip.vehicle_id ? await vehicleTruckProfile(db, request.auth.orgId, trip.vehicle_id) : undefined;
+    const geometry = await snappedTrack(deps, deps.location, positions, truck);
+    return json(200, { tripId: trip.id, positions, snapped: { geometry, source: "amazon-location" } });
   },
 };
+
+/** The track snapped to roads, in chunks SnapToRoads accepts, joined; cached by the exact trace. */
+async function snappedTrack(
+  deps: TrackingDeps,
+  location: LocationService,
+  positions: ReturnType<typeof positionJson>[],
+  truck?: TruckProfile,
+): Promise<[number, number][]> {
+  if (positions.length < 2) return positions.map((p) => [p.lng, p.lat]);
+  const trace: TracePoint[] = positions.map((p) => ({
+    lat: p.lat,
+    lng: p.lng,
+    recordedAt: p.recordedAt,
+    speedKmh: p.speedKmh ?? undefined,
+    heading: p.heading ?? undefined,
+  }));
+  const key = cacheKey("snap", { trace, truck });
+  const ttl = deps.cacheTtlSeconds ?? 0;
+  const hit = ttl > 0 ? await deps.cache?.get(key) : undefined;
+  if (hit) return JSON.parse(hit);
+  const lines: [number, number][][] = [];
+  for (const chunk of chunksWithin(trace, SNAP_CHUNK_METERS)) lines.push(await location.snapToRoads(chunk, truck));
+  const geometry = lines.flat();
+  if (ttl > 0) await deps.cache?.set(key, JSON.stringify(geometry), ttl);
+  return geometry;
+}
+
+/** Consecutive runs of the trace whose summed length stays within `meters`; neighbouring chunks share their boundary point. */
+export function chunksWithin<P extends LatLng>(trace: P[], meters: number): P[][] {
+  const chunks: P[][] = [];
+  let current: P[] = [trace[0]];
+  let length = 0;
+  for (let i = 1; i < trace.length; i++) {
+    const step = haversineMeters(trace[i - 1], trace[i]);
+    if (length + step > meters && current.length > 1) {
+      chunks.push(current);
+      current = [trace[i - 1]];
+      length = 0;
+    }
+    current.push(trace[i]);
+    length += step;
+  }
+  chunks.push(current);
+  return chunks;
+}

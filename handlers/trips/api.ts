@@ -12,6 +12,7 @@ import { AuthedRequest, Operations, json } from "../lib/http";
 import { logger } from "../lib/log";
 import { DocumentStorage, documentKey } from "../lib/s3";
 import { RequestSchemas, isoTimestamp, latitude, longitude, parse, text, uuid } from "../lib/validation";
+import { TRUCK_COLUMNS, truckFields, truckProfileOf, truckValues } from "../lib/vehicles";
 
 export interface TripsDeps {
   db: Db;
@@ -88,7 +89,7 @@ const uploadBody = z.strictObject({
 /** What each operation accepts (the tests generate requests from these). */
 export const tripsRequests = {
   health: {},
-  createVehicle: { body: z.strictObject({ registration }) },
+  createVehicle: { body: z.strictObject({ registration, ...truckFields }) },
   listVehicles: { query: z.strictObject({}) },
   createTrip: { body: createTripBody },
   listTrips: { query: listTripsQuery },
@@ -198,6 +199,9 @@ const COLUMN: Record<string, string> = {
   status: "status",
 };
 
+/** A vehicle as the API shows it: its truck profile holds only the fields the record has. */
+const vehicleJson = (v: Record<string, any>) => ({ id: v.id, registration: v.registration, ...truckProfileOf(v), createdAt: iso(v.created_at) });
+
 export const tripsOperations: Operations<TripsDeps> = {
   async health() {
     return json(200, { status: "ok" });
@@ -207,12 +211,12 @@ export const tripsOperations: Operations<TripsDeps> = {
     const body = parse(tripsRequests.createVehicle.body, request.body, "body");
     const id = randomUUID();
     try {
-      const { rows } = await db.query("INSERT INTO vehicles (id, org_id, registration) VALUES ($1, $2, $3) RETURNING id, registration, created_at", [
-        id,
-        request.auth.orgId,
-        body.registration.toUpperCase(),
-      ]);
-      return json(201, { id: rows[0].id, registration: rows[0].registration, createdAt: iso(rows[0].created_at) });
+      const { rows } = await db.query(
+        `INSERT INTO vehicles (id, org_id, registration, ${TRUCK_COLUMNS.join(", ")}) VALUES ($1, $2, $3, ${TRUCK_COLUMNS.map((_, i) => `$${i + 4}`).join(", ")})
+         RETURNING *`,
+        [id, request.auth.orgId, body.registration.toUpperCase(), ...truckValues(body)],
+      );
+      return json(201, vehicleJson(rows[0]));
     } catch (err: any) {
       if (err?.code === "23505") throw conflict("duplicate_vehicle", `a vehicle ${body.registration.toUpperCase()} already exists`);
       throw err;
@@ -221,10 +225,8 @@ export const tripsOperations: Operations<TripsDeps> = {
 
   async listVehicles(request, { db }) {
     parse(tripsRequests.listVehicles.query, request.query, "query");
-    const { rows } = await db.query("SELECT id, registration, created_at FROM vehicles WHERE org_id = $1 ORDER BY registration LIMIT 1000", [
-      request.auth.orgId,
-    ]);
-    return json(200, { vehicles: rows.map((v) => ({ id: v.id, registration: v.registration, createdAt: iso(v.created_at) })) });
+    const { rows } = await db.query("SELECT * FROM vehicles WHERE org_id = $1 ORDER BY registration LIMIT 1000", [request.auth.orgId]);
+    return json(200, { vehicles: rows.map(vehicleJson) });
   },
 
   async createTrip(request, { db, now = () => new Date() }) {

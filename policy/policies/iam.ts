@@ -83,6 +83,25 @@ export const iamPolicies: TmsPolicy[] = [
     },
   }),
   resourcePolicy({
+    name: "iam-location-on-managed-providers",
+    description: 'Amazon Location actions (geo-places, geo-routes, geo-maps) are granted only on their API\'s AWS-managed provider, never on "*".',
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediation: "Set Resource to arn:aws:<geo-places|geo-routes|geo-maps>:<region>::provider/default, matching the actions' service.",
+    types: PERMISSION_TYPES,
+    validate: (props, report, { args }) => {
+      for (const { where, statement } of permissionStatements(args.type, props)) {
+        if (!allows(statement)) continue;
+        for (const action of asArray(statement.Action).filter((a) => /^geo-(places|routes|maps):/.test(a))) {
+          const service = action.split(":")[0];
+          const provider = new RegExp(`^arn:aws:${service}:[a-z0-9-]+::provider/default$`);
+          const elsewhere = asArray(statement.Resource).filter((r) => !provider.test(r));
+          if (elsewhere.length > 0) report(`${where} allows ${action} on ${elsewhere.join(", ")}`);
+        }
+      }
+    },
+  }),
+  resourcePolicy({
     name: "iam-no-not-action-or-not-resource",
     description: "IAM Allow statements never use NotAction or NotResource.",
     enforcementLevel: "mandatory",

@@ -5,6 +5,7 @@ import * as path from "path";
 import { BundleError, bundleFunction } from "../../handlers/bundle";
 import { FUNCTION_NAMES } from "../../rules/functions";
 import { RespError, encodeCommand, parseReply, respOptionsFromUrl } from "../../handlers/lib/resp";
+import { apiEvent, claims } from "./support";
 
 describe("handlers: bundles", function () {
   this.timeout(120_000);
@@ -31,6 +32,22 @@ describe("handlers: bundles", function () {
     fs.writeFileSync(path.join(dir, "index.js"), bundles.trips.code);
     const loaded = require(path.join(dir, "index.js"));
     assert.equal(typeof loaded.handler, "function");
+  });
+
+  it("answers a clear 502 where the runtime lacks the Amazon Location clients (they come from the runtime's SDK)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-bundle-"));
+    fs.writeFileSync(path.join(dir, "index.js"), bundles.maps.code);
+    const env = { MAPS_PROVIDER: "amazon-location", AWS_REGION: "ap-south-1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      const { handler } = require(path.join(dir, "index.js"));
+      const res = await handler(apiEvent("GET", "/api/maps/geocode", { query: { q: "Chakan" }, claims: claims("org_bundle", "viewer") }), {});
+      assert.equal(res.statusCode, 502, res.body);
+      assert.deepEqual(JSON.parse(res.body).error, { code: "maps_provider_error", message: "this runtime has no Amazon Location client" });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    }
   });
 
   it("reuses a build across processes while no file that went into it changed, and rebuilds when one does", () => {

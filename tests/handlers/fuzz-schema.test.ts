@@ -11,12 +11,14 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { apiHandler } from "../../handlers/lib/http";
+import { amazonLocation } from "../../handlers/lib/location";
 import type { RequestSchemas } from "../../handlers/lib/validation";
 import { mapsOperations, mapsRequests } from "../../handlers/maps/api";
 import { ROUTES, Role, Route } from "../../handlers/routes";
 import { trackingOperations, trackingRequests } from "../../handlers/tracking/api";
 import { tripsOperations, tripsRequests } from "../../handlers/trips/api";
 import { KnownIds, asQuery, pathSegment, requestPart } from "./arbitrary";
+import { ALLOW_ALL_LOCATION, LOCATION_CREDENTIALS, LOCATION_REGION, LocationEndpoint, startLocationEndpoint } from "./location-endpoint";
 import { call, claims, newOrg, newTrip, noStorage, testDb } from "./support";
 
 const REQUESTS: Record<string, Record<string, RequestSchemas>> = { trips: tripsRequests, tracking: trackingRequests, maps: mapsRequests };
@@ -32,12 +34,18 @@ describe("handlers: schema-shaped adversarial requests at every route", function
   const ids: Record<string, string[]> = {};
   const known: KnownIds = (property) => ids[property] ?? [];
 
+  let endpoint: LocationEndpoint;
+  after(async () => endpoint?.close());
+
   before(async () => {
     const db = await testDb();
+    // Maps and snapped tracks go through the Amazon Location adapter to the stand-in, so its answers are fuzzed too.
+    endpoint = await startLocationEndpoint(ALLOW_ALL_LOCATION);
+    const location = amazonLocation({ region: LOCATION_REGION, endpoint: endpoint.url, timeoutMs: 3_000, credentials: LOCATION_CREDENTIALS });
     handlers = {
       trips: apiHandler("trips", tripsOperations, async () => ({ db, documents: noStorage, uploads: { maxBytes: 5 * 1024 * 1024, urlTtlSeconds: 60 } })),
-      tracking: apiHandler("tracking", trackingOperations, async () => ({ db })),
-      maps: apiHandler("maps", mapsOperations, async () => ({ provider: async () => undefined, timeoutMs: 200, cacheTtlSeconds: 0 })),
+      tracking: apiHandler("tracking", trackingOperations, async () => ({ db, location })),
+      maps: apiHandler("maps", mapsOperations, async () => ({ db, location, cacheTtlSeconds: 0 })),
     };
     const dispatcher = claims(org, "dispatcher");
     const vehicle = await call(handlers.trips, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: "MH12FZ0001" } });

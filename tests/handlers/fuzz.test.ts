@@ -54,7 +54,7 @@ describe("handlers: random input at every route", function () {
     handlers = {
       trips: apiHandler("trips", tripsOperations, async () => ({ db, documents: noStorage, uploads: { maxBytes: 1024, urlTtlSeconds: 60 } })),
       tracking: apiHandler("tracking", trackingOperations, async () => ({ db })),
-      maps: apiHandler("maps", mapsOperations, async () => ({ provider: async () => undefined, timeoutMs: 200, cacheTtlSeconds: 0 })),
+      maps: apiHandler("maps", mapsOperations, async () => ({ db, cacheTtlSeconds: 0 })),
     };
   });
 

@@ -85,8 +85,9 @@ describe("handlers: the route table and runtime contract", () => {
   it("derives each function's environment from what it uses", () => {
     const names = (fn: keyof typeof FUNCTIONS) => environmentOf(fn).map((e) => e.name);
     assert.ok(names("trips").includes("DOCUMENTS_BUCKET") && names("trips").includes("DB_SECRET_ARN"));
-    assert.ok(!names("maps").includes("DB_HOST"), "maps never opens the database");
-    assert.ok(names("maps").includes("MAPS_PROVIDER_SECRET_ARN"));
+    assert.ok(names("maps").includes("DB_HOST"), "maps reads vehicles' truck profiles");
+    assert.ok(names("maps").includes("MAPS_PROVIDER") && names("tracking").includes("MAPS_PROVIDER"), "both call Amazon Location");
+    assert.ok(!names("trips").includes("MAPS_PROVIDER"));
     assert.ok(names("jobs").includes("POSITION_RETENTION_DAYS"));
     assert.ok(!names("tracking").includes("DOCUMENTS_BUCKET"));
   });

@@ -62,6 +62,12 @@ export const mapsRequests = {
   },
 } as const satisfies Record<string, RequestSchemas>;
 
+/** Where the organisation works, as far as we know: the origin of its newest trip (one index lookup), else unknown. */
+async function organisationArea(db: Queryable, orgId: string): Promise<LatLng | undefined> {
+  const { rows } = await db.query("SELECT origin_lat, origin_lng FROM trips WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1", [orgId]);
+  return rows[0] ? { lat: rows[0].origin_lat, lng: rows[0].origin_lng } : undefined;
+}
+
 const source = (deps: MapsDeps) => (deps.location ? "amazon-location" : "estimate");
 
 export const mapsOperations: Operations<MapsDeps> = {
@@ -74,7 +80,12 @@ export const mapsOperations: Operations<MapsDeps> = {
     }
     const location = deps.location;
     const stored = deps.cacheTtlSeconds > 0 && deps.cache !== undefined;
-    const options = { query: q.toLowerCase(), near, countries: COUNTRIES, maxResults: MAX_RESULTS };
+    const options = {
+      query: q.toLowerCase(),
+      near: near ?? (await organisationArea(deps.db, request.auth.orgId)),
+      countries: COUNTRIES,
+      maxResults: MAX_RESULTS,
+    };
     const results = await cached(deps, cacheKey("geocode", options), () => location.geocode(q, { ...options, stored }));
     return json(200, { results, source: "amazon-location" });
   },

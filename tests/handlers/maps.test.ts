@@ -98,6 +98,17 @@ describe("handlers: maps on Amazon Location (a local stand-in of Places and Rout
     assert.equal(new Set(cache.store.keys()).size, 2);
   });
 
+  it("biases geocoding to the organisation's area (its newest trip's origin) when the caller gives no position", async () => {
+    const trips = await tripsApp();
+    const { dispatcher } = await fleet(trips);
+    const app = await mapsApp(locationAt(endpoint));
+    await call(app, "GET", "/api/maps/geocode", { claims: dispatcher, query: { q: "Pune" } });
+    assert.equal(endpoint.requests[0].body.BiasPosition, undefined, "an organisation with no trips has no known area");
+    await call(trips, "POST", "/api/trips", { claims: dispatcher, body: newTrip() });
+    await call(app, "GET", "/api/maps/geocode", { claims: dispatcher, query: { q: "Pune" } });
+    assert.deepEqual(endpoint.requests[1].body.BiasPosition, [newTrip().origin.lng, newTrip().origin.lat]);
+  });
+
   it("asks for single use without a cache, and names a position by reverse geocoding", async () => {
     const app = await mapsApp(locationAt(endpoint));
     const user = claims(newOrg(), "driver");

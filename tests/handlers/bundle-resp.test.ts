@@ -5,7 +5,7 @@ import * as path from "path";
 import { BundleError, bundleFunction } from "../../handlers/bundle";
 import { FUNCTION_NAMES } from "../../rules/functions";
 import { RespError, encodeCommand, parseReply, respOptionsFromUrl } from "../../handlers/lib/resp";
-import { apiEvent, claims } from "./support";
+import { apiEvent, claims, testDatabase } from "./support";
 
 describe("handlers: bundles", function () {
   this.timeout(120_000);
@@ -37,7 +37,7 @@ describe("handlers: bundles", function () {
   it("answers a clear 502 where the runtime lacks the Amazon Location clients (they come from the runtime's SDK)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-bundle-"));
     fs.writeFileSync(path.join(dir, "index.js"), bundles.maps.code);
-    const env = { MAPS_PROVIDER: "amazon-location", AWS_REGION: "ap-south-1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
+    const env = { MAPS_PROVIDER: "amazon-location", AWS_REGION: "ap-south-1", DATABASE_URL: (await testDatabase()).url };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
     try {

@@ -17,7 +17,7 @@ export interface Route {
   function: FunctionName;
   /** The operation inside the function. */
   operation: string;
-  /** "jwt": the Cognito authorizer must pass; "none": public (the health check only). */
+  /** "jwt": the Cognito authorizer must pass; "none": public (the health check and the API's OpenAPI document only). */
   auth: "jwt" | "none";
   /** Roles (Cognito groups) allowed; empty for public routes. */
   roles: readonly Role[];
@@ -31,6 +31,7 @@ const FIELD: readonly Role[] = ["admin", "dispatcher", "driver"];
 
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/health", function: "trips", operation: "health", auth: "none", roles: [] },
+  { method: "GET", path: "/api/openapi.json", function: "trips", operation: "openapi", auth: "none", roles: [] },
 
   { method: "POST", path: "/api/vehicles", function: "trips", operation: "createVehicle", auth: "jwt", roles: MANAGERS },
   { method: "GET", path: "/api/vehicles", function: "trips", operation: "listVehicles", auth: "jwt", roles: EVERYONE },

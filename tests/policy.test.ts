@@ -514,7 +514,7 @@ describe("policy evaluation behaves like the engine", () => {
   it("fills config defaults from each policy's schema and rejects config that does not fit", () => {
     const resolved = resolvePackConfig(TMS_PACK, { "rds-backup-retention": { minimumDays: 30 } });
     assert.deepEqual(resolved.get("rds-backup-retention")!.properties, { minimumDays: 30 });
-    assert.deepEqual(resolved.get("apigw-route-authorization")!.properties, { publicRoutes: ["GET /api/health"] });
+    assert.deepEqual(resolved.get("apigw-route-authorization")!.properties, { publicRoutes: ["GET /api/health", "GET /api/openapi.json"] });
     assert.throws(
       () => resolvePackConfig(TMS_PACK, { "rds-backup-retention": { minimumDays: "thirty" } }),
       /rds-backup-retention\.minimumDays: expected integer, got "thirty"/,

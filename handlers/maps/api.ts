@@ -6,13 +6,14 @@
  */
 import * as z from "zod";
 import { Cache, cacheKey } from "../lib/cache";
+import { ResponseSpec, instant, lineString } from "../lib/contract";
 import type { Queryable } from "../lib/db";
 import { HttpError } from "../lib/errors";
 import { estimateRoute } from "../lib/geo";
 import { Operations, json } from "../lib/http";
 import { LatLng, LocationService, TruckProfile } from "../lib/location";
 import { RequestSchemas, isoTimestamp, latitude, longitude, parse, point, text, uuid } from "../lib/validation";
-import { vehicleTruckProfile } from "../lib/vehicles";
+import { TRUCK_LIMITS, vehicleTruckProfile } from "../lib/vehicles";
 
 export interface MapsDeps {
   /** Amazon Location; undefined answers with the estimate. */
@@ -67,6 +68,47 @@ async function organisationArea(db: Queryable, orgId: string): Promise<LatLng | 
   const { rows } = await db.query("SELECT origin_lat, origin_lng FROM trips WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1", [orgId]);
   return rows[0] ? { lat: rows[0].origin_lat, lng: rows[0].origin_lng } : undefined;
 }
+
+const MAPS_ERRORS = { 502: ["maps_provider_error"], 503: ["maps_throttled"], 504: ["maps_timeout"] } as const;
+const placeOut = z.strictObject({ lat: z.number(), lng: z.number(), label: z.string(), placeId: z.string().optional(), placeType: z.string().optional() });
+const sourceOut = z.enum(["amazon-location", "estimate"]);
+
+/** What each operation answers (handlers/openapi.ts documents it; the tests hold every response to it). */
+export const mapsResponses = {
+  geocode: {
+    ok: { status: 200, description: "places matching the text, best first", body: z.strictObject({ results: z.array(placeOut), source: sourceOut }) },
+    errors: { 422: ["geocoding_unavailable", "maps_request_refused"], ...MAPS_ERRORS },
+  },
+  reverseGeocode: {
+    ok: {
+      status: 200,
+      description: "the place at a position, or null",
+      body: z.strictObject({ result: placeOut.nullable(), source: z.literal("amazon-location") }),
+    },
+    errors: { 422: ["geocoding_unavailable", "maps_request_refused"], ...MAPS_ERRORS },
+  },
+  route: {
+    ok: {
+      status: 200,
+      description: "a truck route: distance, duration, ETA from the departure, and the line to draw",
+      body: z.strictObject({
+        distanceMeters: z.number().int(),
+        durationSeconds: z.number().int(),
+        eta: instant,
+        geometry: lineString,
+        travelMode: z.literal("Truck"),
+        truck: z.strictObject(
+          Object.fromEntries(Object.keys(TRUCK_LIMITS).map((f) => [f, z.number().int().optional()])) as Record<
+            keyof typeof TRUCK_LIMITS,
+            z.ZodOptional<z.ZodNumber>
+          >,
+        ),
+        source: sourceOut,
+      }),
+    },
+    errors: { 400: ["unknown_vehicle"], 422: ["no_route", "maps_request_refused"], ...MAPS_ERRORS },
+  },
+} satisfies Record<keyof typeof mapsRequests, ResponseSpec>;
 
 const source = (deps: MapsDeps) => (deps.location ? "amazon-location" : "estimate");
 

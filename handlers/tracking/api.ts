@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { AuthContext, hasRole } from "../lib/auth";
 import { Cache, cacheKey } from "../lib/cache";
+import { ResponseSpec, instant, lineString } from "../lib/contract";
 import { Db } from "../lib/db";
 import { haversineMeters } from "../lib/geo";
 import { LatLng, LocationService, TracePoint, TruckProfile } from "../lib/location";
@@ -56,6 +57,48 @@ export const trackingRequests = {
     }),
   },
 } as const satisfies Record<string, RequestSchemas>;
+
+const positionOut = z.strictObject({
+  vehicleId: uuid,
+  tripId: uuid.nullable(),
+  recordedAt: instant,
+  lat: z.number(),
+  lng: z.number(),
+  speedKmh: z.number().nullable(),
+  heading: z.number().nullable(),
+  accuracyM: z.number().nullable(),
+});
+
+/** What each operation answers (handlers/openapi.ts documents it; the tests hold every response to it). */
+export const trackingResponses = {
+  ingestPositions: {
+    ok: {
+      status: 200,
+      description: "how many positions were new; re-sent ones (same vehicle and instant) are duplicates",
+      body: z.strictObject({ accepted: z.number().int(), duplicates: z.number().int() }),
+    },
+    errors: { 400: ["unknown_vehicle"], 403: ["forbidden"], 413: ["batch_too_large"] },
+  },
+  latestPosition: {
+    ok: { status: 200, description: "the vehicle's latest position", body: positionOut.extend({ source: z.enum(["cache", "database"]) }) },
+    errors: { 404: ["not_found"] },
+  },
+  tripTrack: {
+    ok: {
+      status: 200,
+      description: "the trip's positions in time order; with snap=true, also the track matched to roads (null without Amazon Location)",
+      body: z.strictObject({
+        tripId: uuid,
+        positions: z.array(positionOut),
+        snapped: z
+          .strictObject({ geometry: lineString, source: z.literal("amazon-location") })
+          .nullable()
+          .optional(),
+      }),
+    },
+    errors: { 404: ["not_found"], 422: ["maps_request_refused"], 502: ["maps_provider_error"], 503: ["maps_throttled"], 504: ["maps_timeout"] },
+  },
+} satisfies Record<keyof typeof trackingRequests, ResponseSpec>;
 
 interface PositionRow {
   vehicle_id: string;

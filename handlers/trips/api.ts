@@ -11,6 +11,7 @@ import { HttpError, badRequest, conflict, forbidden, notFound } from "../lib/err
 import { AuthedRequest, Operations, json } from "../lib/http";
 import { logger } from "../lib/log";
 import { DocumentStorage, documentKey } from "../lib/s3";
+import { ResponseSpec, instant } from "../lib/contract";
 import { RequestSchemas, isoTimestamp, latitude, longitude, parse, text, uuid } from "../lib/validation";
 import { TRUCK_COLUMNS, truckFields, truckProfileOf, truckValues } from "../lib/vehicles";
 
@@ -89,6 +90,7 @@ const uploadBody = z.strictObject({
 /** What each operation accepts (the tests generate requests from these). */
 export const tripsRequests = {
   health: {},
+  openapi: {},
   createVehicle: { body: z.strictObject({ registration, ...truckFields }) },
   listVehicles: { query: z.strictObject({}) },
   createTrip: { body: createTripBody },
@@ -99,6 +101,103 @@ export const tripsRequests = {
   confirmUpload: { path: documentPath },
   listDocuments: { path: tripPath },
 } as const satisfies Record<string, RequestSchemas>;
+
+const vehicleOut = z.strictObject({
+  id: uuid,
+  registration: z.string(),
+  ...Object.fromEntries(Object.keys(truckFields).map((f) => [f, z.number().int().optional()])),
+  createdAt: instant,
+});
+const placeOut = z.strictObject({ lat: z.number(), lng: z.number(), address: z.string() });
+const tripOut = z.strictObject({
+  id: uuid,
+  reference: z.string().nullable(),
+  status: z.enum(STATUSES),
+  vehicleId: uuid.nullable(),
+  driverId: z.string().nullable().describe("the driver's user subject (Cognito `sub`), as in the users directory"),
+  origin: placeOut,
+  destination: placeOut,
+  plannedStart: instant,
+  plannedEnd: instant,
+  actualStart: instant.nullable(),
+  actualEnd: instant.nullable(),
+  eta: instant.nullable(),
+  delayed: z.boolean(),
+  version: z.number().int().describe("the trip's ETag without quotes; send it back in If-Match to update"),
+  createdAt: instant,
+  updatedAt: instant,
+});
+const documentOut = z.strictObject({
+  id: uuid,
+  tripId: uuid,
+  kind: uploadBody.shape.kind,
+  contentType: z.enum(UPLOAD_CONTENT_TYPES),
+  sizeBytes: z.number().int(),
+  status: z.enum(["pending", "uploaded"]),
+  createdAt: instant,
+  uploadedAt: instant.nullable(),
+});
+const ETAG = { etag: "the trip's version, quoted" };
+
+/** What each operation answers (handlers/openapi.ts documents it; the tests hold every response to it). */
+export const tripsResponses = {
+  health: { ok: { status: 200, description: "the API is up", body: z.strictObject({ status: z.literal("ok") }) } },
+  openapi: { ok: { status: 200, description: "this document", body: z.looseObject({ openapi: z.string() }) } },
+  createVehicle: { ok: { status: 201, description: "the vehicle", body: vehicleOut }, errors: { 409: ["duplicate_vehicle"] } },
+  listVehicles: { ok: { status: 200, description: "the organisation's vehicles, by registration", body: z.strictObject({ vehicles: z.array(vehicleOut) }) } },
+  createTrip: {
+    ok: { status: 201, description: "the trip", body: tripOut, headers: { ...ETAG, location: "the trip's URL" } },
+    errors: { 400: ["unknown_vehicle"] },
+  },
+  listTrips: {
+    ok: {
+      status: 200,
+      description: "a page of trips, newest first",
+      body: z.strictObject({ trips: z.array(tripOut), nextCursor: z.string().nullable().describe("pass as `cursor` for the next page; null on the last") }),
+    },
+    errors: { 400: ["invalid_cursor"] },
+  },
+  getTrip: { ok: { status: 200, description: "the trip", body: tripOut, headers: ETAG }, errors: { 404: ["not_found"] } },
+  updateTrip: {
+    ok: { status: 200, description: "the trip as updated", body: tripOut, headers: ETAG },
+    errors: {
+      400: ["unknown_vehicle", "invalid_if_match"],
+      403: ["forbidden"],
+      404: ["not_found"],
+      409: ["trip_closed", "illegal_transition", "missing_assignment"],
+      412: ["version_mismatch"],
+      428: ["precondition_required"],
+    },
+  },
+  requestUpload: {
+    ok: {
+      status: 201,
+      description: "a presigned PUT to upload the file with, then confirm",
+      body: z.strictObject({
+        documentId: uuid,
+        upload: z.strictObject({
+          method: z.literal("PUT"),
+          url: z.string(),
+          headers: z.strictObject({ "content-type": z.string(), "content-length": z.string() }),
+          expiresAt: instant,
+        }),
+      }),
+    },
+    errors: { 404: ["not_found"], 409: ["trip_closed"], 413: ["document_too_large"] },
+  },
+  confirmUpload: {
+    ok: { status: 200, description: "the document, uploaded", body: documentOut },
+    errors: { 404: ["not_found"], 409: ["upload_missing", "upload_mismatch"] },
+  },
+  listDocuments: {
+    ok: {
+      status: 200,
+      description: "the trip's uploaded documents, each with a short-lived download link",
+      body: z.strictObject({ documents: z.array(documentOut.extend({ downloadUrl: z.string() })) }),
+    },
+    errors: { 404: ["not_found"] },
+  },
+} satisfies Record<string, ResponseSpec>;
 
 interface TripRow {
   id: string;
@@ -205,6 +304,12 @@ const vehicleJson = (v: Record<string, any>) => ({ id: v.id, registration: v.reg
 export const tripsOperations: Operations<TripsDeps> = {
   async health() {
     return json(200, { status: "ok" });
+  },
+
+  async openapi() {
+    // Loaded on demand: the document is built from every function's contract, this module's included.
+    const { openApiDocument } = await import("../openapi");
+    return json(200, openApiDocument(), { "cache-control": "public, max-age=300" });
   },
 
   async createVehicle(request, { db }) {

@@ -101,7 +101,7 @@ export const computePolicies: TmsPolicy[] = [
   }),
   resourcePolicy<{ publicRoutes: string[] }>({
     name: "apigw-route-authorization",
-    description: "Every API route requires authorization, except a short allow-list (the health check).",
+    description: "Every API route requires authorization, except a short allow-list (the health check and the OpenAPI document).",
     enforcementLevel: "mandatory",
     severity: "critical",
     fsbp: "APIGateway.8",
@@ -110,7 +110,7 @@ export const computePolicies: TmsPolicy[] = [
       publicRoutes: {
         type: "array",
         items: { type: "string" },
-        default: ["GET /api/health"],
+        default: ["GET /api/health", "GET /api/openapi.json"],
         description: "Route keys that may be called without authorization.",
       },
     },

@@ -54,13 +54,17 @@ describe("handlers: migrations", () => {
 });
 
 describe("handlers: the route table and runtime contract", () => {
-  it("names an API function for every route, with unique route keys and only the health check public", () => {
+  it("names an API function for every route, with unique route keys and only the health check and the OpenAPI document public", () => {
     const keys = ROUTES.map(routeKey);
     assert.equal(new Set(keys).size, keys.length);
     for (const route of ROUTES) {
       assert.ok(FUNCTIONS[route.function].trigger === "http", `${routeKey(route)} is served by ${route.function}, which is not an API function`);
       assert.ok(route.path.startsWith("/api/"), routeKey(route));
-      assert.equal(route.auth === "none", routeKey(route) === "GET /api/health", `${routeKey(route)}: only the health check is public`);
+      assert.equal(
+        route.auth === "none",
+        ["GET /api/health", "GET /api/openapi.json"].includes(routeKey(route)),
+        `${routeKey(route)}: only the health check and the OpenAPI document are public`,
+      );
       assert.equal(route.roles.length === 0, route.auth === "none");
     }
     for (const fn of FUNCTION_NAMES.filter((f) => FUNCTIONS[f].trigger === "http"))

@@ -5,6 +5,8 @@
  * clone needs nothing installed. Tenants keep tests apart: each test works in
  * organisations of its own.
  */
+import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { randomBytes } from "crypto";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Client } from "pg";
@@ -14,7 +16,9 @@ import { migrate } from "../../handlers/migrate/runner";
 import { strict as assert } from "assert";
 import { apiHandler } from "../../handlers/lib/http";
 import type { DocumentStorage } from "../../handlers/lib/s3";
-import type { Role } from "../../handlers/routes";
+import { Role, Route, routeKey } from "../../handlers/routes";
+import { matchRoute } from "../../handlers/lib/http";
+import { openApiDocument } from "../../handlers/openapi";
 import { tripsOperations } from "../../handlers/trips/api";
 import { startEmbeddedPostgres } from "../../scripts/local/embedded-postgres";
 
@@ -144,13 +148,47 @@ export interface CallResult {
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
 
+/** Calls a handler as API Gateway would; every answer is held to the OpenAPI document (assertContract). */
 export async function call(handler: Handler, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
   const result = await handler(apiEvent(method, path, options));
-  return {
+  const res = {
     status: result.statusCode ?? 0,
     headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
     body: result.body ? JSON.parse(result.body) : undefined,
   };
+  assertContract(method, path, res);
+  return res;
+}
+
+let contract: { document: ReturnType<typeof openApiDocument>; ajv: Ajv2020; validators: Map<string, ValidateFunction> } | undefined;
+
+/**
+ * The answer is one the OpenAPI document declares for its route: a declared
+ * status, a body its schema accepts (no undeclared field, no error code the
+ * status does not list), and the headers the success promises. Paths no
+ * route matches are the router's own 404/405, checked as the error envelope.
+ */
+export function assertContract(method: string, path: string, res: CallResult): void {
+  contract ??= (() => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    return { document: openApiDocument(), ajv, validators: new Map() };
+  })();
+  let route: Route | undefined;
+  try {
+    route = matchRoute(method, path).route;
+  } catch {
+    assert.equal(typeof res.body?.error?.code, "string", `${method} ${path}: ${JSON.stringify(res.body)}`);
+    return;
+  }
+  const said = `${method} ${path} (${routeKey(route)}) answered ${res.status}: ${JSON.stringify(res.body)?.slice(0, 400)}`;
+  const declared = (contract.document.paths[route.path][route.method.toLowerCase()] as any).responses[String(res.status)];
+  assert.ok(declared, `the contract declares no ${res.status} for ${routeKey(route)}: ${said}`);
+  const key = `${routeKey(route)} ${res.status}`;
+  let validate = contract.validators.get(key);
+  if (!validate) contract.validators.set(key, (validate = contract.ajv.compile(declared.content["application/json"].schema)));
+  assert.ok(validate(res.body), `the body breaks the contract (${contract.ajv.errorsText(validate.errors)}): ${said}`);
+  for (const header of Object.keys(declared.headers ?? {})) assert.ok(res.headers[header] !== undefined, `no ${header} header: ${said}`);
 }
 
 /** Document storage that records nothing: the trips suite does not upload. */

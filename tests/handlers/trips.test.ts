@@ -266,12 +266,17 @@ describe("handlers: trips", () => {
 
   it("answers a value the database refuses anyway with a 400, never a 500", async () => {
     const failing = (code: string) =>
-      apiHandler("trips", { ...tripsOperations, health: async () => Promise.reject(Object.assign(new Error("refused"), { code })) }, async () => ({}) as never);
-    const refused = await call(failing("22021"), "GET", "/api/health");
+      apiHandler(
+        "trips",
+        { ...tripsOperations, listVehicles: async () => Promise.reject(Object.assign(new Error("refused"), { code })) },
+        async () => ({}) as never,
+      );
+    const viewer = { claims: claims(newOrg(), "viewer") };
+    const refused = await call(failing("22021"), "GET", "/api/vehicles", viewer);
     assert.equal(refused.status, 400);
     assert.equal(refused.body.error.code, "invalid_value");
-    assert.equal((await call(failing("23514"), "GET", "/api/health")).status, 400, "a check constraint");
-    assert.equal((await call(failing("53300"), "GET", "/api/health")).status, 500, "too many connections is the server's fault");
+    assert.equal((await call(failing("23514"), "GET", "/api/vehicles", viewer)).status, 400, "a check constraint");
+    assert.equal((await call(failing("53300"), "GET", "/api/vehicles", viewer)).status, 500, "too many connections is the server's fault");
   });
 
   it("keeps vehicle registrations unique per organisation", async () => {

@@ -28,9 +28,12 @@ export interface Route {
 const EVERYONE: readonly Role[] = ROLES;
 const MANAGERS: readonly Role[] = ["admin", "dispatcher"];
 const FIELD: readonly Role[] = ["admin", "dispatcher", "driver"];
+/** Who sees the whole fleet: not drivers, who see their own trip. */
+const WATCHERS: readonly Role[] = ["admin", "dispatcher", "viewer"];
 
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/health", function: "trips", operation: "health", auth: "none", roles: [] },
+  { method: "GET", path: "/api/me", function: "trips", operation: "me", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/openapi.json", function: "trips", operation: "openapi", auth: "none", roles: [] },
 
   { method: "POST", path: "/api/vehicles", function: "trips", operation: "createVehicle", auth: "jwt", roles: MANAGERS },
@@ -48,6 +51,7 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/api/positions", function: "tracking", operation: "ingestPositions", auth: "jwt", roles: FIELD, largeBody: true },
   { method: "GET", path: "/api/vehicles/{vehicleId}/position", function: "tracking", operation: "latestPosition", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/trips/{tripId}/track", function: "tracking", operation: "tripTrack", auth: "jwt", roles: EVERYONE },
+  { method: "GET", path: "/api/fleet", function: "tracking", operation: "fleet", auth: "jwt", roles: WATCHERS },
 
   { method: "GET", path: "/api/maps/geocode", function: "maps", operation: "geocode", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/maps/reverse-geocode", function: "maps", operation: "reverseGeocode", auth: "jwt", roles: EVERYONE },

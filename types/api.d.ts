@@ -20,6 +20,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/me": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * who the caller is, from their verified ID token
+     * @description Roles: admin, dispatcher, driver, viewer. Served by the trips function.
+     */
+    get: operations["me"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/openapi.json": {
     parameters: {
       query?: never;
@@ -216,6 +236,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/fleet": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * every vehicle of the organisation with its latest position and its active trip, by registration
+     * @description Roles: admin, dispatcher, viewer. Served by the tracking function.
+     */
+    get: operations["fleet"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/maps/geocode": {
     parameters: {
       query?: never;
@@ -335,6 +375,112 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "payload_too_large";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "internal_error";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description who the caller is, from their verified ID token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description the user's subject: a trip's driverId names a driver by it */
+            sub: string;
+            orgId: string;
+            roles: ("admin" | "dispatcher" | "driver" | "viewer")[];
+            email: string | null;
+          };
+        };
+      };
+      /** @description error: invalid_json */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "invalid_json";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "unauthorized";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: forbidden, direct_access_forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "forbidden" | "direct_access_forbidden";
               message: string;
               details?: unknown;
             };
@@ -2292,6 +2438,136 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "maps_timeout";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  fleet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description every vehicle of the organisation with its latest position and its active trip, by registration */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            vehicles: {
+              /** Format: uuid */
+              id: string;
+              registration: string;
+              position: {
+                tripId: string | null;
+                /** Format: date-time */
+                recordedAt: string;
+                lat: number;
+                lng: number;
+                speedKmh: number | null;
+                heading: number | null;
+                accuracyM: number | null;
+              } | null;
+              activeTrip: {
+                /** Format: uuid */
+                id: string;
+                reference: string | null;
+                /** @enum {string} */
+                status: "dispatched" | "in_transit";
+                driverId: string | null;
+                eta: string | null;
+                delayed: boolean;
+              } | null;
+            }[];
+            /** Format: date-time */
+            generatedAt: string;
+            /** @enum {string} */
+            source: "cache" | "database";
+          };
+        };
+      };
+      /** @description error: invalid_json, invalid_request, invalid_value */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "invalid_json" | "invalid_request" | "invalid_value";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "unauthorized";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: forbidden, direct_access_forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "forbidden" | "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "payload_too_large";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "internal_error";
               message: string;
               details?: unknown;
             };

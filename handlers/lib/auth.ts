@@ -11,6 +11,8 @@ export interface AuthContext {
   userId: string;
   orgId: string;
   roles: Role[];
+  /** The verified token's `email` claim, when it has one. */
+  email?: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -42,7 +44,8 @@ export function authContextFrom(claims: Claims | undefined): AuthContext {
   const orgId = claims["custom:org_id"];
   if (typeof orgId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(orgId)) throw forbidden("the caller belongs to no organisation");
   const roles = groupsOf(claims["cognito:groups"]).filter((g): g is Role => (ROLES as readonly string[]).includes(g));
-  return { userId: claims.sub, orgId, roles };
+  const email = typeof claims.email === "string" && /^[^\s@]{1,64}@[^\s@]{1,255}$/.test(claims.email) ? claims.email : undefined;
+  return { userId: claims.sub, orgId, roles, ...(email ? { email } : {}) };
 }
 
 export function requireRole(auth: AuthContext, allowed: readonly Role[]): void {

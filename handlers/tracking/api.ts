@@ -47,6 +47,7 @@ const position = z.strictObject({
 export const trackingRequests = {
   ingestPositions: { body: z.strictObject({ positions: z.array(position).min(1).max(MAX_BATCH) }) },
   latestPosition: { path: z.strictObject({ vehicleId: uuid }) },
+  fleet: { query: z.strictObject({}) },
   tripTrack: {
     path: z.strictObject({ tripId: uuid }),
     query: z.strictObject({
@@ -82,6 +83,33 @@ export const trackingResponses = {
   latestPosition: {
     ok: { status: 200, description: "the vehicle's latest position", body: positionOut.extend({ source: z.enum(["cache", "database"]) }) },
     errors: { 404: ["not_found"] },
+  },
+  fleet: {
+    ok: {
+      status: 200,
+      description: "every vehicle of the organisation with its latest position and its active trip, by registration",
+      body: z.strictObject({
+        vehicles: z.array(
+          z.strictObject({
+            id: uuid,
+            registration: z.string(),
+            position: positionOut.omit({ vehicleId: true }).nullable(),
+            activeTrip: z
+              .strictObject({
+                id: uuid,
+                reference: z.string().nullable(),
+                status: z.enum(["dispatched", "in_transit"]),
+                driverId: z.string().nullable(),
+                eta: instant.nullable(),
+                delayed: z.boolean(),
+              })
+              .nullable(),
+          }),
+        ),
+        generatedAt: instant,
+        source: z.enum(["cache", "database"]),
+      }),
+    },
   },
   tripTrack: {
     ok: {
@@ -123,6 +151,14 @@ const positionJson = (p: PositionRow) => ({
 });
 
 const latestKey = (orgId: string, vehicleId: string) => `tms:latest:${orgId}:${vehicleId}`;
+const fleetKey = (orgId: string) => `tms:fleet:${orgId}`;
+/**
+ * How long the fleet is served from Redis. An ingest drops it at once; a trip
+ * changed by the trips function (which has no Redis) shows within this.
+ */
+export const FLEET_TTL_SECONDS = 5;
+/** The most vehicles the fleet lists (the vehicles list's own bound). */
+export const FLEET_LIMIT = 1000;
 
 /** Which trip each vehicle's positions belong to; drivers may post only for the vehicle of their active trip. */
 async function tripsForVehicles(db: Db, auth: AuthContext, vehicleIds: string[]): Promise<Map<string, string | null>> {
@@ -190,7 +226,7 @@ export const trackingOperations: Operations<TrackingDeps> = {
     );
     const accepted = rowCount ?? 0;
     // The cached latest position may now be stale: the next read refills it.
-    if (cache && accepted > 0) await cache.delete(vehicleIds.map((v) => latestKey(request.auth.orgId, v)));
+    if (cache && accepted > 0) await cache.delete([...vehicleIds.map((v) => latestKey(request.auth.orgId, v)), fleetKey(request.auth.orgId)]);
     metrics.addMetric("PositionsIngested", MetricUnit.Count, accepted);
     metrics.addMetric("PositionDuplicates", MetricUnit.Count, positions.length - accepted);
     metrics.addMetric("IngestLatency", MetricUnit.Milliseconds, performance.now() - started);
@@ -210,6 +246,51 @@ export const trackingOperations: Operations<TrackingDeps> = {
     const latest = positionJson(rows[0]);
     await cache?.set(key, JSON.stringify(latest), LATEST_TTL_SECONDS);
     return json(200, { ...latest, source: "database" });
+  },
+
+  async fleet(request, { db, cache, now = () => new Date() }) {
+    parse(trackingRequests.fleet.query, request.query, "query");
+    const key = fleetKey(request.auth.orgId);
+    const cached = await cache?.get(key);
+    if (cached) return json(200, { ...JSON.parse(cached), source: "cache" });
+    // One query: each vehicle's newest position (the positions key, read backwards) and its active trip.
+    const { rows } = await db.query(
+      `SELECT v.id, v.registration,
+              p.recorded_at, p.trip_id AS position_trip_id, p.lat, p.lng, p.speed_kmh, p.heading, p.accuracy_m,
+              t.id AS trip_id, t.reference, t.status, t.driver_id, t.eta, t.delayed
+       FROM vehicles v
+       LEFT JOIN LATERAL (SELECT * FROM positions WHERE vehicle_id = v.id AND org_id = v.org_id ORDER BY recorded_at DESC LIMIT 1) p ON true
+       LEFT JOIN LATERAL (
+         SELECT * FROM trips WHERE org_id = v.org_id AND vehicle_id = v.id AND status IN ('dispatched', 'in_transit') ORDER BY planned_start DESC LIMIT 1
+       ) t ON true
+       WHERE v.org_id = $1
+       ORDER BY v.registration
+       LIMIT ${FLEET_LIMIT}`,
+      [request.auth.orgId],
+    );
+    const fleet = {
+      vehicles: rows.map((r) => ({
+        id: r.id,
+        registration: r.registration,
+        position: r.recorded_at
+          ? {
+              tripId: r.position_trip_id,
+              recordedAt: r.recorded_at.toISOString(),
+              lat: r.lat,
+              lng: r.lng,
+              speedKmh: r.speed_kmh,
+              heading: r.heading,
+              accuracyM: r.accuracy_m,
+            }
+          : null,
+        activeTrip: r.trip_id
+          ? { id: r.trip_id, reference: r.reference, status: r.status, driverId: r.driver_id, eta: r.eta?.toISOString() ?? null, delayed: r.delayed }
+          : null,
+      })),
+      generatedAt: now().toISOString(),
+    };
+    await cache?.set(key, JSON.stringify(fleet), FLEET_TTL_SECONDS);
+    return json(200, { ...fleet, source: "database" });
   },
 
   async tripTrack(request, deps) {

@@ -12,6 +12,7 @@ import { AuthedRequest, Operations, json } from "../lib/http";
 import { logger } from "../lib/log";
 import { DocumentStorage, documentKey } from "../lib/s3";
 import { ResponseSpec, instant } from "../lib/contract";
+import { ROLES } from "../routes";
 import { RequestSchemas, isoTimestamp, latitude, longitude, parse, text, uuid } from "../lib/validation";
 import { TRUCK_COLUMNS, truckFields, truckProfileOf, truckValues } from "../lib/vehicles";
 
@@ -91,6 +92,7 @@ const uploadBody = z.strictObject({
 export const tripsRequests = {
   health: {},
   openapi: {},
+  me: {},
   createVehicle: { body: z.strictObject({ registration, ...truckFields }) },
   listVehicles: { query: z.strictObject({}) },
   createTrip: { body: createTripBody },
@@ -143,6 +145,18 @@ const ETAG = { etag: "the trip's version, quoted" };
 export const tripsResponses = {
   health: { ok: { status: 200, description: "the API is up", body: z.strictObject({ status: z.literal("ok") }) } },
   openapi: { ok: { status: 200, description: "this document", body: z.looseObject({ openapi: z.string() }) } },
+  me: {
+    ok: {
+      status: 200,
+      description: "who the caller is, from their verified ID token",
+      body: z.strictObject({
+        sub: z.string().describe("the user's subject: a trip's driverId names a driver by it"),
+        orgId: z.string(),
+        roles: z.array(z.enum(ROLES)),
+        email: z.string().nullable(),
+      }),
+    },
+  },
   createVehicle: { ok: { status: 201, description: "the vehicle", body: vehicleOut }, errors: { 409: ["duplicate_vehicle"] } },
   listVehicles: { ok: { status: 200, description: "the organisation's vehicles, by registration", body: z.strictObject({ vehicles: z.array(vehicleOut) }) } },
   createTrip: {
@@ -304,6 +318,11 @@ const vehicleJson = (v: Record<string, any>) => ({ id: v.id, registration: v.reg
 export const tripsOperations: Operations<TripsDeps> = {
   async health() {
     return json(200, { status: "ok" });
+  },
+
+  async me(request) {
+    const { userId, orgId, roles, email } = request.auth;
+    return json(200, { sub: userId, orgId, roles, email: email ?? null });
   },
 
   async openapi() {

@@ -86,7 +86,7 @@ const api = new ApiTier(
       kmsKeyArn: database.kmsKeyArn,
     },
     documents: { bucketName: documents.bucketName, bucketArn: documents.bucketArn, kmsKeyArn: documents.kmsKeyArn },
-    auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId },
+    auth: { issuerUrl: auth.issuerUrl, clientId: auth.clientId, userPoolId: auth.userPoolId, userPoolArn: auth.userPoolArn },
     mapsProvider: config.maps.provider,
     functions: config.functions,
     originVerify: config.edge.originVerify,

@@ -55,7 +55,8 @@ export interface ApiTierArgs {
   redis?: { host: pulumi.Input<string>; port: pulumi.Input<number>; authSecretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   documents: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
   /** The Cognito issuer and the SPA client id the JWT authorizer trusts. */
-  auth: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string> };
+  /** The user pool: its issuer and SPA client for the JWT authorizer, its id and ARN for user management. */
+  auth: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string>; userPoolId: pulumi.Input<string>; userPoolArn: pulumi.Input<string> };
   /**
    * Refuse requests that did not come through CloudFront: a secret origin
    * header that CloudFront sends (`originVerifyHeader`) and the API functions
@@ -292,8 +293,16 @@ export class ApiTier extends pulumi.ComponentResource {
       ...(traits.trigger === "http" && apiSecrets.origin ? [{ arn: apiSecrets.origin.arn, key: apiSecrets.origin.kmsKeyArn }] : []),
     ];
     return pulumi
-      .all([logGroupArn, region, pulumi.all(secrets.map((s) => s.arn)), pulumi.all(secrets.map((s) => s.key)), a.documents.bucketArn, a.documents.kmsKeyArn])
-      .apply(([logs, reg, secretArns, keyArns, bucketArn, documentsKey]) => {
+      .all([
+        logGroupArn,
+        region,
+        pulumi.all(secrets.map((s) => s.arn)),
+        pulumi.all(secrets.map((s) => s.key)),
+        a.documents.bucketArn,
+        a.documents.kmsKeyArn,
+        a.auth.userPoolArn,
+      ])
+      .apply(([logs, reg, secretArns, keyArns, bucketArn, documentsKey, userPoolArn]) => {
         const statements: PolicyStatement[] = [
           {
             // AWS grants a VPC function's network-interface actions on "*" only.
@@ -324,6 +333,7 @@ export class ApiTier extends pulumi.ComponentResource {
         }
         if (traits.documents) statements.push(...documentsStatements(bucketArn, documentsKey, reg));
         if (a.mapsProvider === "amazon-location") statements.push(...locationStatements(traits.location, reg));
+        if (traits.cognito.length > 0) statements.push({ Sid: "ManageUsers", Effect: "Allow", Action: [...traits.cognito], Resource: userPoolArn });
         return policyDocument(statements);
       });
   }
@@ -346,6 +356,7 @@ export class ApiTier extends pulumi.ComponentResource {
       MAPS_PROVIDER: a.mapsProvider,
       ORIGIN_VERIFY_SECRET_ARN: secrets.origin?.arn,
       POSITION_RETENTION_DAYS: String(a.positionRetentionDays),
+      USER_POOL_ID: a.auth.userPoolId,
     };
     // Exactly the function's contract: what it does not read, it does not get.
     const variables: Record<string, pulumi.Input<string>> = {};

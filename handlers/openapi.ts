@@ -13,6 +13,7 @@ import { mapsRequests, mapsResponses } from "./maps/api";
 import { ROUTES, Route, routeKey } from "./routes";
 import { trackingRequests, trackingResponses } from "./tracking/api";
 import { tripsRequests, tripsResponses } from "./trips/api";
+import { usersRequests, usersResponses } from "./users/api";
 
 export interface OperationContract {
   request: RequestSchemas;
@@ -26,6 +27,7 @@ export const OPERATIONS: Partial<Record<FunctionName, Record<string, OperationCo
       ["trips", tripsRequests, tripsResponses],
       ["tracking", trackingRequests, trackingResponses],
       ["maps", mapsRequests, mapsResponses],
+      ["users", usersRequests, usersResponses],
     ] as const
   ).map(([fn, requests, responses]) => [
     fn,

@@ -27,6 +27,7 @@ export interface Route {
 
 const EVERYONE: readonly Role[] = ROLES;
 const MANAGERS: readonly Role[] = ["admin", "dispatcher"];
+const ADMINS: readonly Role[] = ["admin"];
 const FIELD: readonly Role[] = ["admin", "dispatcher", "driver"];
 /** Who sees the whole fleet: not drivers, who see their own trip. */
 const WATCHERS: readonly Role[] = ["admin", "dispatcher", "viewer"];
@@ -52,6 +53,10 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/vehicles/{vehicleId}/position", function: "tracking", operation: "latestPosition", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/trips/{tripId}/track", function: "tracking", operation: "tripTrack", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/fleet", function: "tracking", operation: "fleet", auth: "jwt", roles: WATCHERS },
+
+  { method: "GET", path: "/api/users", function: "users", operation: "listUsers", auth: "jwt", roles: MANAGERS },
+  { method: "POST", path: "/api/users", function: "users", operation: "inviteUser", auth: "jwt", roles: ADMINS },
+  { method: "PATCH", path: "/api/users/{sub}", function: "users", operation: "updateUser", auth: "jwt", roles: ADMINS },
 
   { method: "GET", path: "/api/maps/geocode", function: "maps", operation: "geocode", auth: "jwt", roles: EVERYONE },
   { method: "GET", path: "/api/maps/reverse-geocode", function: "maps", operation: "reverseGeocode", auth: "jwt", roles: EVERYONE },

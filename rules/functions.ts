@@ -27,6 +27,8 @@ export interface FunctionTraits {
    * exactly these, on the region's AWS-managed provider and nothing else.
    */
   location: readonly LocationAction[];
+  /** The Cognito operations (IAM actions) the function calls on the stack's user pool; the ApiTier grants exactly these on it. */
+  cognito: readonly CognitoAction[];
   /**
    * Runs one at a time: when the stack reserves concurrency, this function
    * gets exactly 1, whatever the configured figure.
@@ -41,7 +43,17 @@ export type LocationAction = (typeof LOCATION_ACTIONS)[number];
 /** The AWS-managed provider resource an Amazon Location action is granted on. */
 export const locationProviderArn = (action: LocationAction, region: string) => `arn:aws:${action.split(":")[0]}:${region}::provider/default`;
 
-const API = { trigger: "http", timeoutSeconds: 30, singleton: false } as const;
+/** What user management calls on the user pool: invite, group membership, disable and enable. */
+export const COGNITO_ACTIONS = [
+  "cognito-idp:AdminCreateUser",
+  "cognito-idp:AdminAddUserToGroup",
+  "cognito-idp:AdminRemoveUserFromGroup",
+  "cognito-idp:AdminDisableUser",
+  "cognito-idp:AdminEnableUser",
+] as const;
+export type CognitoAction = (typeof COGNITO_ACTIONS)[number];
+
+const API = { trigger: "http", timeoutSeconds: 30, singleton: false, cognito: [] } as const;
 
 export const FUNCTIONS = {
   // Tracking snaps a trip's track to roads on request.
@@ -49,6 +61,8 @@ export const FUNCTIONS = {
   // Maps reads a vehicle's dimensions for truck routing.
   maps: { ...API, database: true, redis: true, documents: false, location: ["geo-places:Geocode", "geo-places:ReverseGeocode", "geo-routes:CalculateRoutes"] },
   trips: { ...API, database: true, redis: false, documents: true, location: [] },
+  // The organisation's users: Cognito is the identity, PostgreSQL the organisation's directory.
+  users: { ...API, database: true, redis: false, documents: false, location: [], cognito: COGNITO_ACTIONS },
   jobs: {
     trigger: "schedule",
     timeoutSeconds: 300,
@@ -61,9 +75,10 @@ export const FUNCTIONS = {
     redis: false,
     documents: false,
     location: [],
+    cognito: [],
     singleton: true,
   },
-  migrate: { trigger: "deploy", timeoutSeconds: 300, database: true, redis: false, documents: false, location: [], singleton: true },
+  migrate: { trigger: "deploy", timeoutSeconds: 300, database: true, redis: false, documents: false, location: [], cognito: [], singleton: true },
 } as const satisfies Record<string, FunctionTraits>;
 
 /** The tasks the scheduled jobs function runs. */
@@ -136,6 +151,10 @@ export const ENVIRONMENT = {
     .describe('"amazon-location" (Places and Routes in the function\'s region, with its role) or "estimate" (great-circle figures, no AWS call; the default)'),
   MAPS_TIMEOUT_MS: intFrom(3000, 100, 25000).describe("timeout of each Amazon Location call (default 3000)"),
   MAPS_CACHE_TTL_SECONDS: intFrom(3600, 0, 86400).describe("how long maps answers are cached (default 3600)"),
+  USER_POOL_ID: z
+    .string()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/)
+    .describe("the Cognito user pool users are invited into"),
   POSITION_RETENTION_DAYS: intFrom(POSITION_RETENTION.defaultDays, POSITION_RETENTION.min, POSITION_RETENTION.max).describe(
     `positions older than this are purged (default ${POSITION_RETENTION.defaultDays})`,
   ),
@@ -156,6 +175,7 @@ const GROUPS = {
   documents: ["DOCUMENTS_BUCKET", "UPLOAD_MAX_BYTES", "UPLOAD_URL_TTL_SECONDS"],
   location: ["MAPS_PROVIDER", "MAPS_TIMEOUT_MS", "MAPS_CACHE_TTL_SECONDS"],
   schedule: ["POSITION_RETENTION_DAYS"],
+  cognito: ["USER_POOL_ID"],
 } as const satisfies Record<string, readonly EnvName[]>;
 
 /** Every environment variable `fn` reads. */
@@ -168,6 +188,7 @@ export function environmentOf(fn: FunctionName): EnvVar[] {
     ...(t.redis ? GROUPS.redis : []),
     ...(t.documents ? GROUPS.documents : []),
     ...(t.location.length > 0 ? GROUPS.location : []),
+    ...(t.cognito.length > 0 ? GROUPS.cognito : []),
     ...(t.trigger === "schedule" ? GROUPS.schedule : []),
   ];
   // Required: parsing an unset variable fails (no default, not optional).

@@ -10,6 +10,10 @@
  *   development tokens from `npm run dev:token`.
  * - Documents: presigned URLs for DOCUMENTS_BUCKET (default tms-local-documents),
  *   signed with your AWS credentials if any, else with placeholders.
+ * - Users: invited into an in-memory stand-in of Cognito (a restart forgets
+ *   it; the directory in PostgreSQL stays). `POST /local/sign-in {"email"}`
+ *   answers a development token for an invited, enabled user, as signing in
+ *   through Cognito would.
  * - Maps: MAPS_PROVIDER=amazon-location calls Amazon Location in AWS_REGION
  *   (default ap-south-1) with your own AWS credentials (the SDK's default
  *   chain: environment, profile, SSO); otherwise the estimate.
@@ -21,14 +25,17 @@ import { createCache } from "../handlers/lib/cache";
 import { mapsConfig } from "../handlers/lib/config";
 import { createDb } from "../handlers/lib/db";
 import { HttpError } from "../handlers/lib/errors";
+import { localDirectory } from "../handlers/lib/directory";
 import { apiHandler, matchRoute } from "../handlers/lib/http";
 import { amazonLocation } from "../handlers/lib/location";
 import { S3DocumentStorage, documentsS3Client } from "../handlers/lib/s3";
 import { mapsOperations } from "../handlers/maps/api";
 import { migrate } from "../handlers/migrate/runner";
 import { trackingOperations } from "../handlers/tracking/api";
+import type { Role } from "../handlers/routes";
 import { tripsOperations } from "../handlers/trips/api";
-import { verifyDevToken } from "./local/dev-auth";
+import { usersOperations } from "../handlers/users/api";
+import { signDevToken, verifyDevToken } from "./local/dev-auth";
 import { startEmbeddedPostgres } from "./local/embedded-postgres";
 
 export interface DevServerOptions {
@@ -73,7 +80,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     })),
     tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache, location, cacheTtlSeconds: maps.cacheTtlSeconds })),
     maps: apiHandler("maps", mapsOperations, async () => ({ db, cache, location, cacheTtlSeconds: maps.cacheTtlSeconds })),
+    users: apiHandler("users", usersOperations, async () => ({ db, directory: localDirectory() })),
   };
+
+  /** Signing in as an invited user: the stand-in of Cognito's hosted sign-in, answering a development token. */
+  async function signIn(body: string): Promise<{ token: string }> {
+    const email = (() => {
+      try {
+        return JSON.parse(body).email;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (typeof email !== "string") throw new HttpError(400, "invalid_request", 'send {"email": "<an invited user\'s email>"}');
+    const { rows } = await db.query("SELECT org_id, sub, email, roles FROM users WHERE lower(email) = lower($1) AND enabled", [email]);
+    if (!rows[0]) throw new HttpError(401, "unauthorized", "no enabled user has that email; an administrator invites users with POST /api/users");
+    const [first, ...rest] = rows[0].roles as Role[];
+    return { token: signDevToken({ org: rows[0].org_id, role: first, roles: [first, ...rest], sub: rows[0].sub, email: rows[0].email }, options.secret) };
+  }
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -83,6 +107,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       res.end(body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body));
     };
     try {
+      if (method === "POST" && url.pathname === "/local/sign-in") return send(200, await signIn(await readBody(req)));
       const { route } = matchRoute(method, url.pathname);
       let claims: Record<string, unknown> | undefined;
       if (route.auth === "jwt") {

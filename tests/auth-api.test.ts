@@ -216,7 +216,10 @@ for (const stack of ["prod", "dev"] as const) {
     it("lets only this API invoke the functions", () => {
       const executionArn = `arn:aws:execute-api:ap-south-1:123456789012:tms-${stack}-api`;
       const permissions = run.byType(T.permission);
-      assert.deepEqual(permissions.map((p) => p.inputs.function).sort(), ["tms-" + stack + "-maps", "tms-" + stack + "-tracking", "tms-" + stack + "-trips"]);
+      assert.deepEqual(
+        permissions.map((p) => p.inputs.function).sort(),
+        ["maps", "tracking", "trips", "users"].map((fn) => `tms-${stack}-${fn}`),
+      );
       for (const permission of permissions) {
         assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
         assert.equal(permission.inputs.sourceArn, `${executionArn}/*/*`);
@@ -267,6 +270,34 @@ for (const stack of ["prod", "dev"] as const) {
     });
   });
 }
+
+describe("ApiTier: user management", () => {
+  it("lets the users function, and no other, call exactly the user-management operations on the stack's own pool", async () => {
+    const run = await runStack("prod");
+    const cognitoStatements = (fn: string) =>
+      (policyJson(run.find(T.rolePolicy, `api-${fn}`).inputs.policy).Statement as any[]).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith("cognito")),
+      );
+    const poolId = "ap-south-1_Mockauthusers";
+    const poolArn = `arn:aws:cognito-idp:ap-south-1:123456789012:userpool/${poolId}`;
+    assert.deepEqual(cognitoStatements("users"), [
+      {
+        Sid: "ManageUsers",
+        Effect: "Allow",
+        Action: [
+          "cognito-idp:AdminCreateUser",
+          "cognito-idp:AdminAddUserToGroup",
+          "cognito-idp:AdminRemoveUserFromGroup",
+          "cognito-idp:AdminDisableUser",
+          "cognito-idp:AdminEnableUser",
+        ],
+        Resource: poolArn,
+      },
+    ]);
+    for (const fn of FUNCTION_NAMES.filter((f) => f !== "users")) assert.deepEqual(cognitoStatements(fn), [], fn);
+    assert.equal((run.find(T.fn, "api-users").inputs.environment as any).variables.USER_POOL_ID, poolId);
+  });
+});
 
 describe("ApiTier: maps on Amazon Location Service", () => {
   const locationStatementsOf = (run: StackRun, fn: string) =>
@@ -391,7 +422,7 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
       ],
       {
         ...FUNCTIONS,
-        reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, location: [], singleton: false },
+        reports: { trigger: "http", timeoutSeconds: 30, database: false, redis: false, documents: false, location: [], cognito: [], singleton: false },
       },
     );
     assert.deepEqual(
@@ -415,7 +446,12 @@ describe("ApiTier: the route table and the runtime contract must agree", () => {
             network: { privateSubnetIds: [], lambdaSecurityGroupId: "sg" },
             database: { host: "h", port: 5432, name: "tms", secretArn: "s", kmsKeyArn: "k" },
             documents: { bucketName: "b", bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k" },
-            auth: { issuerUrl: "https://issuer", clientId: "c" },
+            auth: {
+              issuerUrl: "https://issuer",
+              clientId: "c",
+              userPoolId: "ap-south-1_pool",
+              userPoolArn: "arn:aws:cognito-idp:ap-south-1:1:userpool/ap-south-1_pool",
+            },
             throttling: { rateLimit: 1000, burstLimit: 500 },
             routes: broken,
           }),

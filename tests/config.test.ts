@@ -142,7 +142,10 @@ describe("stack config validation", () => {
     const [memory] = problems(devConfig({ "tms:functions": { reservedConcurrency: 0, memoryMb: { tracking: 2048 } } }));
     assert.equal(memory, "tms:functions.memoryMb.tracking: got 2048; expected at most 1024");
     const [provisioned] = problems(devConfig({ "tms:functions": { reservedConcurrency: 0, provisionedFunctions: ["billing"] } }));
-    assert.match(provisioned, /^tms:functions\.provisionedFunctions\[0\]: got "billing"; expected one of "tracking", "maps", "trips", "jobs", "migrate"/);
+    assert.match(
+      provisioned,
+      /^tms:functions\.provisionedFunctions\[0\]: got "billing"; expected one of "tracking", "maps", "trips", "users", "jobs", "migrate"/,
+    );
     assert.deepEqual(problems(devConfig({ "tms:api": { throttlingRateLimit: 0 } })), ["tms:api.throttlingRateLimit: got 0; expected more than 0"]);
   });
 

@@ -490,21 +490,21 @@ describe("data layer variants and startup checks", () => {
   });
 
   it("stops at startup when reserved concurrency × pool size + headroom exceeds max_connections", async () => {
-    // 3 API functions × 100 + 2 singletons × 1 = 302 containers × 2 + 20 = 624: db.t4g.large (901) fits, db.t4g.medium (450) does not.
+    // 4 API functions × 100 + 2 singletons × 1 = 402 containers × 2 + 20 = 824: db.t4g.large (901) fits, db.t4g.medium (450) does not.
     await runStack("prod", { "tms:database": { instanceClass: "db.t4g.large" } });
     await assert.rejects(runStack("prod", { "tms:database": { instanceClass: "db.t4g.medium" } }), (err: Error) => {
       assert.equal(err.name, "StackConfigError");
       assert.match(
         err.message,
-        /tms:functions\.reservedConcurrency: got 100; expected a connection budget that fits max_connections: 302 containers \(tracking, maps, trips, jobs, migrate\) × dbPoolSize 2 \+ headroom 20 = 624, but db\.t4g\.medium allows 450/,
+        /tms:functions\.reservedConcurrency: got 100; expected a connection budget that fits max_connections: 402 containers \(tracking, maps, trips, users, jobs, migrate\) × dbPoolSize 2 \+ headroom 20 = 824, but db\.t4g\.medium allows 450/,
       );
       return true;
     });
     await assert.rejects(
       runStack("prod", { "tms:database": { instanceClass: "db.t4g.medium" } }),
-      /= 624, but db\.t4g\.medium allows 450; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/,
+      /= 824, but db\.t4g\.medium allows 450; lower reservedConcurrency or dbPoolSize, or choose a larger instance class/,
     );
-    await assert.rejects(runStack("prod", { "tms:database": { maxConnections: 300 } }), /= 624, but tms:database\.maxConnections is 300/);
+    await assert.rejects(runStack("prod", { "tms:database": { maxConnections: 300 } }), /= 824, but tms:database\.maxConnections is 300/);
     // Dev reserves no concurrency, so there is no bound to check.
     await runStack("dev", { "tms:database": { instanceClass: "db.t4g.micro" } });
   });

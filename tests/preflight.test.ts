@@ -59,13 +59,13 @@ describe("npm run preflight", () => {
       "tms:edge": { domain: { name: "tms.example.in", hostedZoneId: "Z0123456789ABCDEFGHIJ" } },
     });
 
-  it("derives what prod needs: us-east-1 and ap-south-2 enabled, 3×100+1+1 reserved, Multi-AZ db.r6g.large", () => {
+  it("derives what prod needs: us-east-1 and ap-south-2 enabled, 4×100+1+1 reserved, Multi-AZ db.r6g.large", () => {
     const req = requirements("prod");
     assert.deepEqual(
       req.regions.map((r) => r.region),
       ["us-east-1", "ap-south-2"],
     );
-    assert.equal(req.reservedConcurrency, 302);
+    assert.equal(req.reservedConcurrency, 402);
     assert.deepEqual(req.database, { instanceClass: "db.r6g.large", multiAz: true });
     const dev = requirements("dev");
     assert.deepEqual(
@@ -102,8 +102,8 @@ describe("npm run preflight", () => {
     lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 10 } });
     const result = await run(requirements("prod"));
     assert.equal(result.status, PREFLIGHT_EXIT.notReady);
-    assert.match(result.failed.join("\n"), /quota 10 is below 402: 302 reserved \+ 100 Lambda keeps unreserved .*L-B99A9384/);
-    lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 402 } });
+    assert.match(result.failed.join("\n"), /quota 10 is below 502: 402 reserved \+ 100 Lambda keeps unreserved .*L-B99A9384/);
+    lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 502 } });
     assert.equal((await run(requirements("prod"))).status, PREFLIGHT_EXIT.ready, "exactly enough is enough");
   });
 

@@ -256,6 +256,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * the organisation's users, by email
+     * @description Roles: admin, dispatcher. Served by the users function.
+     */
+    get: operations["listUsers"];
+    put?: never;
+    /**
+     * the invited user; Cognito emails them a temporary password
+     * @description Roles: admin. Served by the users function.
+     */
+    post: operations["inviteUser"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/users/{sub}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * the user as updated
+     * @description Roles: admin. Served by the users function.
+     */
+    patch: operations["updateUser"];
+    trace?: never;
+  };
   "/api/maps/geocode": {
     parameters: {
       query?: never;
@@ -890,7 +934,7 @@ export interface operations {
               /** @enum {string} */
               status: "planned" | "dispatched" | "in_transit" | "delivered" | "cancelled";
               vehicleId: string | null;
-              /** @description the driver's user subject (Cognito `sub`), as in the users directory */
+              /** @description the driver's user subject (Cognito `sub`): an enabled user with the driver role, from GET /api/users?role=driver */
               driverId: string | null;
               origin: {
                 lat: number;
@@ -1053,7 +1097,7 @@ export interface operations {
             /** @enum {string} */
             status: "planned" | "dispatched" | "in_transit" | "delivered" | "cancelled";
             vehicleId: string | null;
-            /** @description the driver's user subject (Cognito `sub`), as in the users directory */
+            /** @description the driver's user subject (Cognito `sub`): an enabled user with the driver role, from GET /api/users?role=driver */
             driverId: string | null;
             origin: {
               lat: number;
@@ -1082,7 +1126,7 @@ export interface operations {
           };
         };
       };
-      /** @description error: invalid_json, invalid_request, invalid_value, unknown_vehicle */
+      /** @description error: invalid_json, invalid_request, invalid_value, unknown_vehicle, unknown_driver */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1091,7 +1135,7 @@ export interface operations {
           "application/json": {
             error: {
               /** @enum {string} */
-              code: "invalid_json" | "invalid_request" | "invalid_value" | "unknown_vehicle";
+              code: "invalid_json" | "invalid_request" | "invalid_value" | "unknown_vehicle" | "unknown_driver";
               message: string;
               details?: unknown;
             };
@@ -1190,7 +1234,7 @@ export interface operations {
             /** @enum {string} */
             status: "planned" | "dispatched" | "in_transit" | "delivered" | "cancelled";
             vehicleId: string | null;
-            /** @description the driver's user subject (Cognito `sub`), as in the users directory */
+            /** @description the driver's user subject (Cognito `sub`): an enabled user with the driver role, from GET /api/users?role=driver */
             driverId: string | null;
             origin: {
               lat: number;
@@ -1370,7 +1414,7 @@ export interface operations {
             /** @enum {string} */
             status: "planned" | "dispatched" | "in_transit" | "delivered" | "cancelled";
             vehicleId: string | null;
-            /** @description the driver's user subject (Cognito `sub`), as in the users directory */
+            /** @description the driver's user subject (Cognito `sub`): an enabled user with the driver role, from GET /api/users?role=driver */
             driverId: string | null;
             origin: {
               lat: number;
@@ -1399,7 +1443,7 @@ export interface operations {
           };
         };
       };
-      /** @description error: invalid_json, invalid_path, invalid_request, invalid_value, unknown_vehicle, invalid_if_match */
+      /** @description error: invalid_json, invalid_path, invalid_request, invalid_value, unknown_vehicle, unknown_driver, invalid_if_match */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1408,7 +1452,7 @@ export interface operations {
           "application/json": {
             error: {
               /** @enum {string} */
-              code: "invalid_json" | "invalid_path" | "invalid_request" | "invalid_value" | "unknown_vehicle" | "invalid_if_match";
+              code: "invalid_json" | "invalid_path" | "invalid_request" | "invalid_value" | "unknown_vehicle" | "unknown_driver" | "invalid_if_match";
               message: string;
               details?: unknown;
             };
@@ -2536,6 +2580,410 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "forbidden" | "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "payload_too_large";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "internal_error";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        role?: "admin" | "dispatcher" | "driver" | "viewer";
+        enabled?: "true" | "false";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the organisation's users, by email */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            users: {
+              /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
+              sub: string;
+              email: string;
+              name: string | null;
+              roles: ("admin" | "dispatcher" | "driver" | "viewer")[];
+              enabled: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description error: invalid_json, invalid_request, invalid_value */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "invalid_json" | "invalid_request" | "invalid_value";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "unauthorized";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: forbidden, direct_access_forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "forbidden" | "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "payload_too_large";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "internal_error";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  inviteUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: email */
+          email: string;
+          name?: string;
+          roles: ("admin" | "dispatcher" | "driver" | "viewer")[];
+        };
+      };
+    };
+    responses: {
+      /** @description the invited user; Cognito emails them a temporary password */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
+            sub: string;
+            email: string;
+            name: string | null;
+            roles: ("admin" | "dispatcher" | "driver" | "viewer")[];
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description error: invalid_json, invalid_request, invalid_value */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "invalid_json" | "invalid_request" | "invalid_value";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "unauthorized";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: forbidden, direct_access_forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "forbidden" | "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: user_exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "user_exists";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "payload_too_large";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: internal_error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "internal_error";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sub: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          roles?: ("admin" | "dispatcher" | "driver" | "viewer")[];
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the user as updated */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
+            sub: string;
+            email: string;
+            name: string | null;
+            roles: ("admin" | "dispatcher" | "driver" | "viewer")[];
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description error: invalid_json, invalid_path, invalid_request, invalid_value */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "invalid_json" | "invalid_path" | "invalid_request" | "invalid_value";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "unauthorized";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: forbidden, direct_access_forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "forbidden" | "direct_access_forbidden";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "not_found";
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description error: cannot_change_self */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            error: {
+              /** @enum {string} */
+              code: "cannot_change_self";
               message: string;
               details?: unknown;
             };

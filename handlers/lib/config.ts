@@ -52,6 +52,11 @@ export function mapsConfig(env: NodeJS.ProcessEnv = process.env) {
   return { provider: e.MAPS_PROVIDER, region: env.AWS_REGION ?? HOME_REGION, timeoutMs: e.MAPS_TIMEOUT_MS, cacheTtlSeconds: e.MAPS_CACHE_TTL_SECONDS };
 }
 
+/** The user pool the users function manages, in the function's own region. */
+export function usersConfig(env: NodeJS.ProcessEnv = process.env) {
+  return { userPoolId: parseEnv(environmentSchema("USER_POOL_ID"), env).USER_POOL_ID, region: env.AWS_REGION ?? HOME_REGION };
+}
+
 /** The secret of CloudFront's origin header; unset (dev, local runs) accepts requests from anywhere. */
 export function originConfig(env: NodeJS.ProcessEnv = process.env): { secretArn?: string } {
   return { secretArn: parseEnv(environmentSchema("ORIGIN_VERIFY_SECRET_ARN"), env).ORIGIN_VERIFY_SECRET_ARN };

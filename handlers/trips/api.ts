@@ -116,7 +116,7 @@ const tripOut = z.strictObject({
   reference: z.string().nullable(),
   status: z.enum(STATUSES),
   vehicleId: uuid.nullable(),
-  driverId: z.string().nullable().describe("the driver's user subject (Cognito `sub`), as in the users directory"),
+  driverId: z.string().nullable().describe("the driver's user subject (Cognito `sub`): an enabled user with the driver role, from GET /api/users?role=driver"),
   origin: placeOut,
   destination: placeOut,
   plannedStart: instant,
@@ -161,7 +161,7 @@ export const tripsResponses = {
   listVehicles: { ok: { status: 200, description: "the organisation's vehicles, by registration", body: z.strictObject({ vehicles: z.array(vehicleOut) }) } },
   createTrip: {
     ok: { status: 201, description: "the trip", body: tripOut, headers: { ...ETAG, location: "the trip's URL" } },
-    errors: { 400: ["unknown_vehicle"] },
+    errors: { 400: ["unknown_vehicle", "unknown_driver"] },
   },
   listTrips: {
     ok: {
@@ -175,7 +175,7 @@ export const tripsResponses = {
   updateTrip: {
     ok: { status: 200, description: "the trip as updated", body: tripOut, headers: ETAG },
     errors: {
-      400: ["unknown_vehicle", "invalid_if_match"],
+      400: ["unknown_vehicle", "unknown_driver", "invalid_if_match"],
       403: ["forbidden"],
       404: ["not_found"],
       409: ["trip_closed", "illegal_transition", "missing_assignment"],
@@ -272,6 +272,16 @@ export async function visibleTrip(db: Queryable, auth: AuthContext, tripId: stri
 
 const isDriverOnly = (auth: AuthContext) => hasRole(auth, "driver") && !hasRole(auth, "admin", "dispatcher", "viewer");
 
+/** A trip's driver is a user of the organisation's directory with the driver role, enabled: `driverId` is their subject. */
+async function assertDriverInOrg(db: Queryable, orgId: string, driverId: string | null | undefined) {
+  if (!driverId) return;
+  const { rowCount } = await db.query("SELECT 1 FROM users WHERE org_id = $1 AND sub = $2 AND enabled AND 'driver' = ANY(roles)", [orgId, driverId]);
+  if (!rowCount)
+    throw badRequest("unknown_driver", "no enabled driver with that subject in your organisation (GET /api/users?role=driver lists them)", [
+      { path: "body.driverId", message: "unknown driver" },
+    ]);
+}
+
 async function assertVehicleInOrg(db: Queryable, orgId: string, vehicleId: string | null | undefined) {
   if (!vehicleId) return;
   const { rowCount } = await db.query("SELECT 1 FROM vehicles WHERE org_id = $1 AND id = $2", [orgId, vehicleId]);
@@ -356,6 +366,7 @@ export const tripsOperations: Operations<TripsDeps> = {
   async createTrip(request, { db, now = () => new Date() }) {
     const body = parse(tripsRequests.createTrip.body, request.body, "body");
     await assertVehicleInOrg(db, request.auth.orgId, body.vehicleId);
+    await assertDriverInOrg(db, request.auth.orgId, body.driverId);
     // Millisecond precision keeps keyset cursors exact.
     const createdAt = now();
     const { rows } = await db.query<TripRow>(
@@ -446,6 +457,7 @@ export const tripsOperations: Operations<TripsDeps> = {
       });
     }
     await assertVehicleInOrg(db, request.auth.orgId, body.vehicleId);
+    await assertDriverInOrg(db, request.auth.orgId, body.driverId);
     const next = {
       vehicle: body.vehicleId !== undefined ? body.vehicleId : trip.vehicle_id,
       driver: body.driverId !== undefined ? body.driverId : trip.driver_id,

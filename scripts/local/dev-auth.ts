@@ -25,13 +25,17 @@ export function devSecret(): string {
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const sign = (data: string, secret: string) => createHmac("sha256", secret).update(data).digest("base64url");
 
-export function signDevToken(claims: { org: string; role: Role; sub?: string; ttlSeconds?: number }, secret = devSecret()): string {
+export function signDevToken(
+  claims: { org: string; role: Role; roles?: readonly Role[]; sub?: string; email?: string; ttlSeconds?: number },
+  secret = devSecret(),
+): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = {
     iss: DEV_ISSUER,
     sub: claims.sub ?? `${claims.role}@${claims.org}`,
     "custom:org_id": claims.org,
-    "cognito:groups": [claims.role],
+    "cognito:groups": claims.roles ?? [claims.role],
+    ...(claims.email ? { email: claims.email } : {}),
     iat: now,
     exp: now + (claims.ttlSeconds ?? 8 * 3600),
   };

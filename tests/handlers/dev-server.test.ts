@@ -48,6 +48,21 @@ describe("npm run dev: the local API over HTTP", function () {
     assert.deepEqual(signed.get("X-Amz-SignedHeaders")!.split(";").sort(), ["content-length", "content-type", "host"]);
   });
 
+  it("signs in as a user an administrator invited, with the user's own organisation and roles, until they are disabled", async () => {
+    const org = newOrg();
+    const admin = signDevToken({ org, role: "admin", sub: "8a3c9d2e-1111-4111-8111-000000000001" }, SECRET);
+    const email = `driver.${Date.now()}@example.in`;
+    const invited = await api("POST", "/api/users", admin, { email, roles: ["driver"] });
+    assert.equal(invited.status, 201, JSON.stringify(invited.body));
+    const signedIn = await fetch(`${server.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ email: email.toUpperCase() }) });
+    const { token } = (await signedIn.json()) as { token: string };
+    const me = await api("GET", "/api/me", token);
+    assert.deepEqual(me.body, { sub: invited.body.sub, orgId: org, roles: ["driver"], email });
+    await api("PATCH", `/api/users/${invited.body.sub}`, admin, { enabled: false });
+    const refused = await fetch(`${server.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ email }) });
+    assert.equal(refused.status, 401);
+  });
+
   it("accepts no request without a valid, unexpired development token", async () => {
     assert.equal((await api("GET", "/api/health")).status, 200, "the health check is public");
     assert.equal((await api("GET", "/api/trips")).status, 401);

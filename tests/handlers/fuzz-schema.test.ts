@@ -10,19 +10,21 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { localDirectory } from "../../handlers/lib/directory";
 import { apiHandler } from "../../handlers/lib/http";
+import { usersOperations } from "../../handlers/users/api";
 import { amazonLocation } from "../../handlers/lib/location";
 import type { RequestSchemas } from "../../handlers/lib/validation";
-import { mapsOperations, mapsRequests } from "../../handlers/maps/api";
+import { mapsOperations } from "../../handlers/maps/api";
+import { contractOf } from "../../handlers/openapi";
 import { ROUTES, Role, Route } from "../../handlers/routes";
 import { trackingOperations, trackingRequests } from "../../handlers/tracking/api";
 import { tripsOperations, tripsRequests } from "../../handlers/trips/api";
 import { KnownIds, asQuery, pathSegment, requestPart } from "./arbitrary";
 import { ALLOW_ALL_LOCATION, LOCATION_CREDENTIALS, LOCATION_REGION, LocationEndpoint, startLocationEndpoint } from "./location-endpoint";
-import { call, claims, newOrg, newTrip, noStorage, testDb } from "./support";
+import { call, claims, hireDrivers, newOrg, newTrip, noStorage, testDb } from "./support";
 
-const REQUESTS: Record<string, Record<string, RequestSchemas>> = { trips: tripsRequests, tracking: trackingRequests, maps: mapsRequests };
-const requestsOf = (route: Route): RequestSchemas => REQUESTS[route.function][route.operation];
+const requestsOf = (route: Route): RequestSchemas => contractOf(route).request;
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
@@ -46,8 +48,10 @@ describe("handlers: schema-shaped adversarial requests at every route", function
       trips: apiHandler("trips", tripsOperations, async () => ({ db, documents: noStorage, uploads: { maxBytes: 5 * 1024 * 1024, urlTtlSeconds: 60 } })),
       tracking: apiHandler("tracking", trackingOperations, async () => ({ db, location })),
       maps: apiHandler("maps", mapsOperations, async () => ({ db, location, cacheTtlSeconds: 0 })),
+      users: apiHandler("users", usersOperations, async () => ({ db, directory: localDirectory() })),
     };
     const dispatcher = claims(org, "dispatcher");
+    await hireDrivers(org, driverSub);
     const vehicle = await call(handlers.trips, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: "MH12FZ0001" } });
     const trip = await call(handlers.trips, "POST", "/api/trips", { claims: dispatcher, body: newTrip({ vehicleId: vehicle.body.id, driverId: driverSub }) });
     await call(handlers.trips, "PATCH", `/api/trips/${trip.body.id}`, { claims: dispatcher, headers: { "if-match": '"1"' }, body: { status: "dispatched" } });
@@ -55,7 +59,7 @@ describe("handlers: schema-shaped adversarial requests at every route", function
       claims: dispatcher,
       body: { kind: "invoice", contentType: "application/pdf", sizeBytes: 100 },
     });
-    Object.assign(ids, { vehicleId: [vehicle.body.id], tripId: [trip.body.id], documentId: [upload.body.documentId] });
+    Object.assign(ids, { vehicleId: [vehicle.body.id], tripId: [trip.body.id], documentId: [upload.body.documentId], driverId: [driverSub] });
   });
 
   const role = fc.constantFrom<Role>("dispatcher", "dispatcher", "admin", "driver", "viewer");

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { localDirectory } from "../../handlers/lib/directory";
 import { apiHandler } from "../../handlers/lib/http";
+import { usersOperations } from "../../handlers/users/api";
 import { mapsOperations } from "../../handlers/maps/api";
 import { ROUTES, Role } from "../../handlers/routes";
 import { trackingOperations } from "../../handlers/tracking/api";
@@ -55,6 +57,7 @@ describe("handlers: random input at every route", function () {
       trips: apiHandler("trips", tripsOperations, async () => ({ db, documents: noStorage, uploads: { maxBytes: 1024, urlTtlSeconds: 60 } })),
       tracking: apiHandler("tracking", trackingOperations, async () => ({ db })),
       maps: apiHandler("maps", mapsOperations, async () => ({ db, cacheTtlSeconds: 0 })),
+      users: apiHandler("users", usersOperations, async () => ({ db, directory: localDirectory() })),
     };
   });
 

@@ -212,9 +212,22 @@ export const newTrip = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** An organisation with a vehicle, as a dispatcher sees it. */
+/** Puts users in the organisation's directory as enabled drivers, as an administrator's invitations would; trips may then name them. */
+export async function hireDrivers(org: string, ...subs: string[]): Promise<void> {
+  const db = await testDb();
+  await db.query(
+    "INSERT INTO users (org_id, sub, email, roles) SELECT $1, sub, sub || '.' || $1 || '@example.in', '{driver}' FROM unnest($2::text[]) AS sub ON CONFLICT DO NOTHING",
+    [org, subs],
+  );
+}
+
+/** The drivers every test organisation has (the trips of the handler suites name them). */
+export const TEST_DRIVERS = ["d", "driver-1", "driver-7", "driver-x", "driver-y", "driver-d", "driver-t", "driver-u", "driver-f", "driver-snap"];
+
+/** An organisation with a vehicle and TEST_DRIVERS, as a dispatcher sees it. */
 export async function fleet(app: Handler) {
   const org = newOrg();
+  await hireDrivers(org, ...TEST_DRIVERS);
   const dispatcher = claims(org, "dispatcher");
   const vehicle = await call(app, "POST", "/api/vehicles", { claims: dispatcher, body: { registration: `MH12${Math.floor(Math.random() * 1e6)}` } });
   assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));

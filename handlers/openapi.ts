@@ -7,6 +7,7 @@
  */
 import * as z from "zod";
 import type { FunctionName } from "../rules/functions";
+import { API_EXAMPLES } from "./examples";
 import { ResponseSpec, errorEnvelope } from "./lib/contract";
 import type { RequestSchemas } from "./lib/validation";
 import { mapsRequests, mapsResponses } from "./maps/api";
@@ -112,11 +113,12 @@ export function openApiDocument() {
   for (const route of ROUTES) {
     const { request } = contractOf(route);
     const { ok, errors } = statusesOf(route);
+    const example = API_EXAMPLES[routeKey(route)];
     const responses: Record<string, unknown> = {
       [ok.status]: {
         description: ok.description,
         ...(ok.headers ? { headers: Object.fromEntries(Object.entries(ok.headers).map(([h, d]) => [h, { description: d, schema: { type: "string" } }])) } : {}),
-        content: { "application/json": { schema: schemaOf(ok.body, "output") } },
+        content: { "application/json": { schema: schemaOf(ok.body, "output"), ...(example ? { example: example.response } : {}) } },
       },
     };
     for (const [status, codes] of [...errors].sort(([a], [b]) => a - b)) {
@@ -136,7 +138,10 @@ export function openApiDocument() {
       responses,
     };
     if (request.body) {
-      operation.requestBody = { required: true, content: { "application/json": { schema: schemaOf(request.body, "input") } } };
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: schemaOf(request.body, "input"), ...(example?.body !== undefined ? { example: example.body } : {}) } },
+      };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }

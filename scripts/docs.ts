@@ -13,7 +13,8 @@ import { decodeConfigValues } from "../config";
 import { effectiveStackConfig } from "../config/schema";
 import { FUNCTIONS, FUNCTION_NAMES, INVOKED_BY, environmentOf } from "../rules/functions";
 import { openApiDocument } from "../handlers/openapi";
-import { ROUTES } from "../handlers/routes";
+import { API_EXAMPLES } from "../handlers/examples";
+import { ROUTES, routeKey } from "../handlers/routes";
 import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";
 import { TMS_PACK } from "../policy/evaluate";
@@ -54,6 +55,44 @@ function environment(): string {
         .join(", "),
     ]),
   );
+}
+
+/** Each route of the OpenAPI document: who may call it, its request, an example exchange and every answer it can give. */
+function apiReference(): string {
+  const document = openApiDocument() as { paths: Record<string, Record<string, any>> };
+  const sections: string[] = [];
+  for (const route of ROUTES) {
+    const op = document.paths[route.path][route.method.toLowerCase()];
+    const example = API_EXAMPLES[routeKey(route)];
+    const ok = Object.keys(op.responses).find((status) => Number(status) < 300)!;
+    const errors = Object.entries(op.responses as Record<string, { description: string }>)
+      .filter(([status]) => Number(status) >= 400)
+      .map(([status, r]) => `${status} (${r.description.replace(/^error: /, "")})`);
+    const request = [
+      `${route.method} ${example.path ?? route.path}${example.query ? `?${new URLSearchParams(example.query)}` : ""}`,
+      ...(example.body === undefined ? [] : ["", JSON.stringify(example.body, null, 2)]),
+    ].join("\n");
+    sections.push(
+      [
+        `### ${route.method} ${route.path}`,
+        "",
+        `${op.summary}. ${op.description} Operation \`${route.operation}\`.`,
+        "",
+        "```http",
+        request,
+        "```",
+        "",
+        `→ ${ok}`,
+        "",
+        "```json",
+        JSON.stringify(example.response, null, 2),
+        "```",
+        "",
+        `Errors: ${errors.join("; ")}.`,
+      ].join("\n"),
+    );
+  }
+  return sections.join("\n\n");
 }
 
 /** Every setting's effective value (defaults filled in) by config key path, e.g. `tms:database.instanceClass`; secret keys left out. */
@@ -146,16 +185,29 @@ function stacks(): string {
   );
 }
 
-export const GENERATED: Record<string, () => string> = { policies, routes, environment, stacks };
+/** The files with generated sections; each section is between `<!-- generated: NAME (npm run docs) -->` and `<!-- end generated: NAME -->`. */
+export const DOCS = [
+  "README.md",
+  "docs/api.md",
+  "docs/configuration.md",
+  "docs/policy.md",
+  "docs/platform.md",
+  "docs/development.md",
+  "docs/operations.md",
+].map((file) => path.resolve(__dirname, "..", file));
 
-export function renderReadme(readme: string): string {
-  let out = readme;
+export const GENERATED: Record<string, () => string> = { policies, routes, environment, stacks, reference: apiReference };
+
+/** The document with each generated section it has rendered from the code; untouched elsewhere. */
+export function renderDoc(text: string): string {
+  let out = text;
   for (const [name, render] of Object.entries(GENERATED)) {
     const start = `<!-- generated: ${name} (npm run docs) -->`;
     const end = `<!-- end generated: ${name} -->`;
     const from = out.indexOf(start);
-    const to = out.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
+    if (from < 0) continue;
+    const to = out.indexOf(end, from);
+    if (to < 0) throw new Error(`${start} has no ${end}`);
     out = `${out.slice(0, from + start.length)}\n${render()}\n${out.slice(to)}`;
   }
   return out;
@@ -177,10 +229,10 @@ export async function renderApiTypes(): Promise<string> {
 
 if (require.main === module) {
   (async () => {
-    fs.writeFileSync(README, renderReadme(fs.readFileSync(README, "utf8")));
+    for (const file of DOCS) fs.writeFileSync(file, renderDoc(fs.readFileSync(file, "utf8")));
     fs.writeFileSync(OPENAPI_FILE, renderOpenApi());
     fs.mkdirSync(path.dirname(API_TYPES_FILE), { recursive: true });
     fs.writeFileSync(API_TYPES_FILE, await renderApiTypes());
-    process.stdout.write("README.md, docs/openapi.json and types/api.d.ts updated\n");
+    process.stdout.write("the generated sections of README.md and docs/*.md, docs/openapi.json and types/api.d.ts updated\n");
   })();
 }

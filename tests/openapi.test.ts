@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import * as fs from "fs";
-import { openApiDocument, contractOf } from "../handlers/openapi";
+import { API_EXAMPLES } from "../handlers/examples";
+import { matchRoute } from "../handlers/lib/http";
+import { parse } from "../handlers/lib/validation";
+import { contractOf, openApiDocument, statusesOf } from "../handlers/openapi";
 import { ROUTES, routeKey } from "../handlers/routes";
 import { tripsOperations } from "../handlers/trips/api";
 import { apiHandler } from "../handlers/lib/http";
@@ -42,6 +45,24 @@ describe("the OpenAPI document", () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, JSON.parse(renderOpenApi()));
     assert.equal(res.headers["cache-control"], "public, max-age=300");
+  });
+
+  it("has an example exchange for every route, which the route's own schemas accept and the document holds", () => {
+    for (const route of ROUTES) {
+      const example = API_EXAMPLES[routeKey(route)];
+      assert.ok(example, `an example for ${routeKey(route)}`);
+      const path = example.path ?? route.path;
+      const { route: matched, params } = matchRoute(route.method, path);
+      assert.equal(matched, route, `${path} is a path of ${routeKey(route)}`);
+      const { request } = contractOf(route);
+      if (request.path) parse(request.path, params, "path");
+      if (request.query) parse(request.query, example.query ?? {}, "query");
+      assert.equal(example.body !== undefined, request.body !== undefined, `${routeKey(route)} takes a body exactly when its example has one`);
+      if (request.body) parse(request.body, example.body, "body");
+      const { ok } = statusesOf(route);
+      const headers = Object.fromEntries(Object.keys(ok.headers ?? {}).map((h) => [h, "x"]));
+      assertContract(route.method, path, { status: ok.status, headers, body: example.response });
+    }
   });
 
   it("fails a response with a field, a status or an error code the contract does not declare", () => {

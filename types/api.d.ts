@@ -387,6 +387,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "status": "ok"
+           *     }
+           */
           "application/json": {
             /** @constant */
             status: "ok";
@@ -474,6 +479,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sub": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "orgId": "acme",
+           *       "roles": [
+           *         "driver"
+           *       ],
+           *       "email": "ravi.kumar@example.in"
+           *     }
+           */
           "application/json": {
             /** @description the user's subject: a trip's driverId names a driver by it */
             sub: string;
@@ -580,6 +595,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "openapi": "3.1.0",
+           *       "info": {
+           *         "title": "TMS API",
+           *         "version": "1.0.0"
+           *       },
+           *       "paths": {}
+           *     }
+           */
           "application/json": {
             openapi: string;
           } & {
@@ -668,6 +693,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "vehicles": [
+           *         {
+           *           "id": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *           "registration": "MH12AB1234",
+           *           "grossWeightKg": 16200,
+           *           "heightCm": 380,
+           *           "axleCount": 2,
+           *           "createdAt": "2026-11-20T09:15:00.000Z"
+           *         }
+           *       ]
+           *     }
+           */
           "application/json": {
             vehicles: {
               /** Format: uuid */
@@ -775,6 +814,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "registration": "MH12AB1234",
+         *       "grossWeightKg": 16200,
+         *       "heightCm": 380,
+         *       "axleCount": 2
+         *     }
+         */
         "application/json": {
           registration: string;
           grossWeightKg?: number;
@@ -792,6 +839,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *       "registration": "MH12AB1234",
+           *       "grossWeightKg": 16200,
+           *       "heightCm": 380,
+           *       "axleCount": 2,
+           *       "createdAt": "2026-11-20T09:15:00.000Z"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             id: string;
@@ -926,6 +983,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "trips": [
+           *         {
+           *           "id": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *           "reference": "MUM-PUN-0142",
+           *           "status": "dispatched",
+           *           "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *           "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *           "origin": {
+           *             "lat": 19.2813,
+           *             "lng": 73.0483,
+           *             "address": "Bhiwandi warehouse, Thane"
+           *           },
+           *           "destination": {
+           *             "lat": 18.7606,
+           *             "lng": 73.8631,
+           *             "address": "Chakan depot, Pune"
+           *           },
+           *           "plannedStart": "2026-12-01T04:30:00.000Z",
+           *           "plannedEnd": "2026-12-01T09:30:00.000Z",
+           *           "actualStart": null,
+           *           "actualEnd": null,
+           *           "eta": null,
+           *           "delayed": false,
+           *           "version": 2,
+           *           "createdAt": "2026-11-27T10:00:00.000Z",
+           *           "updatedAt": "2026-11-27T10:05:00.000Z"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
           "application/json": {
             trips: {
               /** Format: uuid */
@@ -1057,6 +1147,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "reference": "MUM-PUN-0142",
+         *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+         *       "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+         *       "origin": {
+         *         "lat": 19.2813,
+         *         "lng": 73.0483,
+         *         "address": "Bhiwandi warehouse, Thane"
+         *       },
+         *       "destination": {
+         *         "lat": 18.7606,
+         *         "lng": 73.8631,
+         *         "address": "Chakan depot, Pune"
+         *       },
+         *       "plannedStart": "2026-12-01T04:30:00.000Z",
+         *       "plannedEnd": "2026-12-01T09:30:00.000Z"
+         *     }
+         */
         "application/json": {
           reference?: string;
           /** Format: uuid */
@@ -1090,6 +1199,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "reference": "MUM-PUN-0142",
+           *       "status": "planned",
+           *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *       "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "origin": {
+           *         "lat": 19.2813,
+           *         "lng": 73.0483,
+           *         "address": "Bhiwandi warehouse, Thane"
+           *       },
+           *       "destination": {
+           *         "lat": 18.7606,
+           *         "lng": 73.8631,
+           *         "address": "Chakan depot, Pune"
+           *       },
+           *       "plannedStart": "2026-12-01T04:30:00.000Z",
+           *       "plannedEnd": "2026-12-01T09:30:00.000Z",
+           *       "actualStart": null,
+           *       "actualEnd": null,
+           *       "eta": null,
+           *       "delayed": false,
+           *       "version": 1,
+           *       "createdAt": "2026-11-27T10:00:00.000Z",
+           *       "updatedAt": "2026-11-27T10:00:00.000Z"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             id: string;
@@ -1227,6 +1364,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "reference": "MUM-PUN-0142",
+           *       "status": "dispatched",
+           *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *       "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "origin": {
+           *         "lat": 19.2813,
+           *         "lng": 73.0483,
+           *         "address": "Bhiwandi warehouse, Thane"
+           *       },
+           *       "destination": {
+           *         "lat": 18.7606,
+           *         "lng": 73.8631,
+           *         "address": "Chakan depot, Pune"
+           *       },
+           *       "plannedStart": "2026-12-01T04:30:00.000Z",
+           *       "plannedEnd": "2026-12-01T09:30:00.000Z",
+           *       "actualStart": null,
+           *       "actualEnd": null,
+           *       "eta": null,
+           *       "delayed": false,
+           *       "version": 2,
+           *       "createdAt": "2026-11-27T10:00:00.000Z",
+           *       "updatedAt": "2026-11-27T10:05:00.000Z"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             id: string;
@@ -1375,6 +1540,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "status": "in_transit"
+         *     }
+         */
         "application/json": {
           reference?: string | null;
           vehicleId?: string | null;
@@ -1407,6 +1577,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "reference": "MUM-PUN-0142",
+           *       "status": "in_transit",
+           *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *       "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "origin": {
+           *         "lat": 19.2813,
+           *         "lng": 73.0483,
+           *         "address": "Bhiwandi warehouse, Thane"
+           *       },
+           *       "destination": {
+           *         "lat": 18.7606,
+           *         "lng": 73.8631,
+           *         "address": "Chakan depot, Pune"
+           *       },
+           *       "plannedStart": "2026-12-01T04:30:00.000Z",
+           *       "plannedEnd": "2026-12-01T09:30:00.000Z",
+           *       "actualStart": "2026-12-01T04:41:00.000Z",
+           *       "actualEnd": null,
+           *       "eta": null,
+           *       "delayed": false,
+           *       "version": 3,
+           *       "createdAt": "2026-11-27T10:00:00.000Z",
+           *       "updatedAt": "2026-12-01T04:41:00.000Z"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             id: string;
@@ -1606,6 +1804,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "documents": [
+           *         {
+           *           "id": "b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+           *           "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *           "kind": "proof_of_delivery",
+           *           "contentType": "application/pdf",
+           *           "sizeBytes": 184320,
+           *           "status": "uploaded",
+           *           "createdAt": "2026-12-01T09:40:00.000Z",
+           *           "uploadedAt": "2026-12-01T09:40:12.000Z",
+           *           "downloadUrl": "https://tms-prod-documents.s3.ap-south-1.amazonaws.com/…?X-Amz-Signature=…"
+           *         }
+           *       ]
+           *     }
+           */
           "application/json": {
             documents: {
               /** Format: uuid */
@@ -1736,6 +1951,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "kind": "proof_of_delivery",
+         *       "contentType": "application/pdf",
+         *       "sizeBytes": 184320
+         *     }
+         */
         "application/json": {
           /** @enum {string} */
           kind: "proof_of_delivery" | "invoice" | "photo" | "other";
@@ -1752,6 +1974,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "documentId": "b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+           *       "upload": {
+           *         "method": "PUT",
+           *         "url": "https://tms-prod-documents.s3.ap-south-1.amazonaws.com/orgs/acme/trips/9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a/documents/b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d?X-Amz-Signature=…",
+           *         "headers": {
+           *           "content-type": "application/pdf",
+           *           "content-length": "184320"
+           *         },
+           *         "expiresAt": "2026-12-01T09:45:00.000Z"
+           *       }
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             documentId: string;
@@ -1901,6 +2137,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+           *       "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "kind": "proof_of_delivery",
+           *       "contentType": "application/pdf",
+           *       "sizeBytes": 184320,
+           *       "status": "uploaded",
+           *       "createdAt": "2026-12-01T09:40:00.000Z",
+           *       "uploadedAt": "2026-12-01T09:40:12.000Z"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             id: string;
@@ -2042,6 +2290,21 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "positions": [
+         *         {
+         *           "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+         *           "recordedAt": "2026-12-01T05:10:00.000Z",
+         *           "lat": 19.0502,
+         *           "lng": 73.1187,
+         *           "speedKmh": 48.5,
+         *           "heading": 112,
+         *           "accuracyM": 6
+         *         }
+         *       ]
+         *     }
+         */
         "application/json": {
           positions: {
             /** Format: uuid */
@@ -2064,6 +2327,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "accepted": 1,
+           *       "duplicates": 0
+           *     }
+           */
           "application/json": {
             accepted: number;
             duplicates: number;
@@ -2169,6 +2438,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *       "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "recordedAt": "2026-12-01T05:10:00.000Z",
+           *       "lat": 19.0502,
+           *       "lng": 73.1187,
+           *       "speedKmh": 48.5,
+           *       "heading": 112,
+           *       "accuracyM": 6,
+           *       "source": "cache"
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             vehicleId: string;
@@ -2304,6 +2586,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *       "positions": [
+           *         {
+           *           "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *           "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *           "recordedAt": "2026-12-01T05:10:00.000Z",
+           *           "lat": 19.0502,
+           *           "lng": 73.1187,
+           *           "speedKmh": 48.5,
+           *           "heading": 112,
+           *           "accuracyM": 6
+           *         }
+           *       ],
+           *       "snapped": {
+           *         "geometry": [
+           *           [
+           *             73.1187,
+           *             19.0501
+           *           ],
+           *           [
+           *             73.1203,
+           *             19.0493
+           *           ]
+           *         ],
+           *         "source": "amazon-location"
+           *       }
+           *     }
+           */
           "application/json": {
             /** Format: uuid */
             tripId: string;
@@ -2505,6 +2817,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "vehicles": [
+           *         {
+           *           "id": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07",
+           *           "registration": "MH12AB1234",
+           *           "position": {
+           *             "tripId": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *             "recordedAt": "2026-12-01T05:10:00.000Z",
+           *             "lat": 19.0502,
+           *             "lng": 73.1187,
+           *             "speedKmh": 48.5,
+           *             "heading": 112,
+           *             "accuracyM": 6
+           *           },
+           *           "activeTrip": {
+           *             "id": "9c8e7d6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a",
+           *             "reference": "MUM-PUN-0142",
+           *             "status": "dispatched",
+           *             "driverId": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *             "eta": "2026-12-01T09:05:00.000Z",
+           *             "delayed": false
+           *           }
+           *         }
+           *       ],
+           *       "generatedAt": "2026-12-01T05:10:03.000Z",
+           *       "source": "database"
+           *     }
+           */
           "application/json": {
             vehicles: {
               /** Format: uuid */
@@ -2638,6 +2979,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "users": [
+           *         {
+           *           "sub": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *           "email": "ravi.kumar@example.in",
+           *           "name": "Ravi Kumar",
+           *           "roles": [
+           *             "driver"
+           *           ],
+           *           "enabled": true,
+           *           "createdAt": "2026-11-25T08:00:00.000Z",
+           *           "updatedAt": "2026-11-25T08:00:00.000Z"
+           *         }
+           *       ]
+           *     }
+           */
           "application/json": {
             users: {
               /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
@@ -2745,6 +3103,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "email": "ravi.kumar@example.in",
+         *       "name": "Ravi Kumar",
+         *       "roles": [
+         *         "driver"
+         *       ]
+         *     }
+         */
         "application/json": {
           /** Format: email */
           email: string;
@@ -2760,6 +3127,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sub": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "email": "ravi.kumar@example.in",
+           *       "name": "Ravi Kumar",
+           *       "roles": [
+           *         "driver"
+           *       ],
+           *       "enabled": true,
+           *       "createdAt": "2026-11-25T08:00:00.000Z",
+           *       "updatedAt": "2026-11-25T08:00:00.000Z"
+           *     }
+           */
           "application/json": {
             /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
             sub: string;
@@ -2883,6 +3263,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "roles": [
+         *         "driver",
+         *         "viewer"
+         *       ]
+         *     }
+         */
         "application/json": {
           roles?: ("admin" | "dispatcher" | "driver" | "viewer")[];
           enabled?: boolean;
@@ -2896,6 +3284,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sub": "6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a",
+           *       "email": "ravi.kumar@example.in",
+           *       "name": "Ravi Kumar",
+           *       "roles": [
+           *         "driver",
+           *         "viewer"
+           *       ],
+           *       "enabled": true,
+           *       "createdAt": "2026-11-25T08:00:00.000Z",
+           *       "updatedAt": "2026-11-28T06:00:00.000Z"
+           *     }
+           */
           "application/json": {
             /** @description the user's subject (Cognito `sub`): a trip's driverId names a driver by it */
             sub: string;
@@ -3042,6 +3444,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "results": [
+           *         {
+           *           "lat": 18.7606,
+           *           "lng": 73.8631,
+           *           "label": "Chakan, Pune, Maharashtra, India",
+           *           "placeId": "AQAAAF…",
+           *           "placeType": "Locality"
+           *         }
+           *       ],
+           *       "source": "amazon-location"
+           *     }
+           */
           "application/json": {
             results: {
               lat: number;
@@ -3219,6 +3635,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "result": {
+           *         "lat": 18.7606,
+           *         "lng": 73.8631,
+           *         "label": "Chakan, Pune, Maharashtra, India",
+           *         "placeId": "AQAAAF…",
+           *         "placeType": "Locality"
+           *       },
+           *       "source": "amazon-location"
+           *     }
+           */
           "application/json": {
             result: {
               lat: number;
@@ -3387,6 +3815,20 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "origin": {
+         *         "lat": 19.2813,
+         *         "lng": 73.0483
+         *       },
+         *       "destination": {
+         *         "lat": 18.7606,
+         *         "lng": 73.8631
+         *       },
+         *       "departAt": "2026-12-01T04:30:00Z",
+         *       "vehicleId": "3f2b9c1e-7a4d-4c1e-9b8a-2d6e5f4a1c07"
+         *     }
+         */
         "application/json": {
           origin: {
             lat: number;
@@ -3410,6 +3852,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "distanceMeters": 148210,
+           *       "durationSeconds": 12480,
+           *       "eta": "2026-12-01T07:58:00.000Z",
+           *       "geometry": [
+           *         [
+           *           73.0483,
+           *           19.2813
+           *         ],
+           *         [
+           *           73.4211,
+           *           19.0402
+           *         ],
+           *         [
+           *           73.8631,
+           *           18.7606
+           *         ]
+           *       ],
+           *       "travelMode": "Truck",
+           *       "truck": {
+           *         "grossWeightKg": 16200,
+           *         "heightCm": 380,
+           *         "axleCount": 2
+           *       },
+           *       "source": "amazon-location"
+           *     }
+           */
           "application/json": {
             distanceMeters: number;
             durationSeconds: number;

@@ -66,7 +66,7 @@ describe("handlers: maps on the estimate", () => {
     assert.equal(no.body.error.code, "geocoding_unavailable");
     const reverse = await call(app, "GET", "/api/maps/reverse-geocode", { claims: user, query: { lat: "18.76", lng: "73.86" } });
     assert.equal(reverse.status, 422);
-    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../docs/api.md"), "utf8").replace(/\s+/g, " ");
     assert.match(readme, /geocoding can answer only a `lat,lng` query[^.]*; any other text is a 422 `geocoding_unavailable`/);
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { DevServer, startDevServer } from "../../scripts/dev-server";
 import { signDevToken, verifyDevToken } from "../../scripts/local/dev-auth";
-import { newOrg, testDatabase } from "./support";
+import { assertContract, newOrg, testDatabase } from "./support";
 
 const SECRET = "test-secret-for-dev-tokens";
 
@@ -19,7 +19,10 @@ describe("npm run dev: the local API over HTTP", function () {
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    const answer = { status: res.status, headers: Object.fromEntries(res.headers), body: (await res.json()) as any };
+    // Over HTTP too, every answer is one the OpenAPI document declares.
+    assertContract(method, path.split("?")[0], answer);
+    return answer;
   };
 
   it("creates a trip, posts positions, reads the latest position and gets a presigned upload URL with a dev token", async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Cache } from "../../handlers/lib/cache";
 import { apiHandler } from "../../handlers/lib/http";
 import { trackingOperations } from "../../handlers/tracking/api";
-import { call, claims, fleet, newOrg, newTrip, testDb, tripsApp } from "./support";
+import { call, claims, fleet, newOrg, newTrip, request, testDb, tripsApp } from "./support";
 
 const memoryCache = (): Cache => {
   const store = new Map<string, string>();
@@ -43,16 +43,16 @@ describe("handlers: GET /api/fleet", () => {
     });
     const other = await fleet(trips);
 
-    const res = await call(tracking, "GET", "/api/fleet", { claims: claims(org, "viewer") });
+    const res = await request(tracking, "get", "/api/fleet", { claims: claims(org, "viewer") });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(
-      res.body.vehicles.map((v: any) => v.id),
+      res.body.vehicles.map((v) => v.id),
       [vehicleId, idle.body.id],
       "by registration, this organisation's only",
     );
     const [moving, parked] = res.body.vehicles;
-    assert.equal(moving.position.lat, 19.01, "the newest position");
-    assert.equal(moving.position.tripId, trip.body.id);
+    assert.equal(moving.position?.lat, 19.01, "the newest position");
+    assert.equal(moving.position?.tripId, trip.body.id);
     assert.deepEqual(moving.activeTrip, { id: trip.body.id, reference: "MUM-PUN-1", status: "dispatched", driverId: "driver-f", eta: null, delayed: false });
     assert.equal(parked.position, null);
     assert.equal(parked.activeTrip, null);

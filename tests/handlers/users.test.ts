@@ -12,7 +12,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { UserExistsError, cognitoDirectory, localDirectory } from "../../handlers/lib/directory";
 import { apiHandler } from "../../handlers/lib/http";
 import { usersOperations } from "../../handlers/users/api";
-import { call, claims, fleet, newOrg, newTrip, testDb, tripsApp } from "./support";
+import { call, claims, fleet, newOrg, newTrip, request, testDb, tripsApp } from "./support";
 
 async function usersApp() {
   const directory = localDirectory();
@@ -28,7 +28,7 @@ describe("handlers: the organisation's users", () => {
     const org = newOrg();
     const admin = claims(org, "admin", "admin-sub");
     const address = email("ravi");
-    const invited = await call(app, "POST", "/api/users", { claims: admin, body: { email: address, name: "Ravi Kumar", roles: ["driver"] } });
+    const invited = await request(app, "post", "/api/users", { claims: admin, body: { email: address, name: "Ravi Kumar", roles: ["driver"] } });
     assert.equal(invited.status, 201, JSON.stringify(invited.body));
     assert.deepEqual(
       { ...invited.body, sub: "", createdAt: "", updatedAt: "" },
@@ -46,9 +46,9 @@ describe("handlers: the organisation's users", () => {
     assert.equal(inCognito.orgId, org, "custom:org_id is the administrator's own organisation");
     assert.deepEqual([...inCognito.groups], ["driver"]);
 
-    const drivers = await call(app, "GET", "/api/users", { claims: claims(org, "dispatcher"), query: { role: "driver", enabled: "true" } });
+    const drivers = await request(app, "get", "/api/users", { claims: claims(org, "dispatcher"), query: { role: "driver", enabled: "true" } });
     assert.deepEqual(
-      drivers.body.users.map((u: any) => u.sub),
+      drivers.body.users.map((u) => u.sub),
       [invited.body.sub],
       "a dispatcher picks drivers from the directory",
     );
@@ -85,7 +85,11 @@ describe("handlers: the organisation's users", () => {
     const adminSub = randomUUID();
     const admin = claims(org, "admin", adminSub);
     const user = await call(app, "POST", "/api/users", { claims: admin, body: { email: email("anil"), roles: ["driver"] } });
-    const changed = await call(app, "PATCH", `/api/users/${user.body.sub}`, { claims: admin, body: { roles: ["dispatcher", "viewer"] } });
+    const changed = await request(app, "patch", "/api/users/{sub}", {
+      params: { sub: user.body.sub },
+      claims: admin,
+      body: { roles: ["dispatcher", "viewer"] },
+    });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
     assert.deepEqual(changed.body.roles, ["dispatcher", "viewer"]);
     assert.deepEqual([...directory.users.get(user.body.sub)!.groups].sort(), ["dispatcher", "viewer"]);

@@ -55,7 +55,8 @@ async function serverDatabase(url: string): Promise<TestDatabase> {
 }
 
 async function embeddedDatabase(): Promise<TestDatabase> {
-  const postgres = await startEmbeddedPostgres();
+  // Each file opens a pool per app it builds; they all stay open until the file ends.
+  const postgres = await startEmbeddedPostgres({ maxConnections: 64 });
   return { url: postgres.url, kind: "embedded", restart: postgres.restart, release: postgres.stop };
 }
 
@@ -87,7 +88,10 @@ export async function testDb(poolMax = 2): Promise<Db> {
  * embedded database is kept for the next file: starting one costs about 2 s.
  * A server's schema is dropped after each file, so none is left behind.
  */
+let helperPool: Promise<Db> | undefined;
+
 export async function releaseTestDatabase(): Promise<void> {
+  helperPool = undefined;
   await Promise.all(openPools.splice(0).map((db) => db.end().catch(() => undefined)));
   if (!shared) return;
   const database = await shared;
@@ -239,7 +243,9 @@ export const newTrip = (overrides: Record<string, unknown> = {}) => ({
 
 /** Puts users in the organisation's directory as enabled drivers, as an administrator's invitations would; trips may then name them. */
 export async function hireDrivers(org: string, ...subs: string[]): Promise<void> {
-  const db = await testDb();
+  // One pool for every call in a file: a pool per call would hold more connections than the embedded server allows.
+  helperPool ??= testDb(1);
+  const db = await helperPool;
   await db.query(
     "INSERT INTO users (org_id, sub, email, roles) SELECT $1, sub, sub || '.' || $1 || '@example.in', '{driver}' FROM unnest($2::text[]) AS sub ON CONFLICT DO NOTHING",
     [org, subs],

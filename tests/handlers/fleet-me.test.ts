@@ -1,18 +1,7 @@
 import { strict as assert } from "assert";
-import { Cache } from "../../handlers/lib/cache";
 import { apiHandler } from "../../handlers/lib/http";
 import { trackingOperations } from "../../handlers/tracking/api";
-import { call, claims, fleet, newOrg, newTrip, request, testDb, tripsApp } from "./support";
-
-const memoryCache = (): Cache => {
-  const store = new Map<string, string>();
-  return {
-    get: async (k) => store.get(k),
-    set: async (k, v) => void store.set(k, v),
-    delete: async (keys) => keys.forEach((k) => store.delete(k)),
-    close: async () => undefined,
-  };
-};
+import { call, claims, fleet, memoryCache, newOrg, newTrip, request, testDb, tripsApp } from "./support";
 
 describe("handlers: GET /api/me", () => {
   it("says who the caller is, from the verified claims only", async () => {

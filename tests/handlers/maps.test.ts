@@ -11,18 +11,7 @@ import { SNAP_CHUNK_METERS, chunksWithin, trackingOperations } from "../../handl
 import { FUNCTIONS } from "../../rules/functions";
 import { LOCATION_CREDENTIALS, LOCATION_REGION, LocationEndpoint, startLocationEndpoint } from "./location-endpoint";
 import { Statement } from "./s3-endpoint";
-import { call, claims, fleet, newOrg, newTrip, testDb, tripsApp } from "./support";
-
-const memoryCache = (): Cache & { store: Map<string, string> } => {
-  const store = new Map<string, string>();
-  return {
-    store,
-    get: async (k) => store.get(k),
-    set: async (k, v) => void store.set(k, v),
-    delete: async (keys) => keys.forEach((k) => store.delete(k)),
-    close: async () => undefined,
-  };
-};
+import { call, claims, fleet, memoryCache, newOrg, newTrip, testDb, tripsApp } from "./support";
 
 const MUMBAI = { lat: 19.076, lng: 72.8777 };
 const PUNE = { lat: 18.5204, lng: 73.8567 };

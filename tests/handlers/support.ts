@@ -10,6 +10,7 @@ import addFormats from "ajv-formats";
 import { randomBytes } from "crypto";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Client } from "pg";
+import type { Cache } from "../../handlers/lib/cache";
 import { DatabaseConfig } from "../../handlers/lib/config";
 import { Db, createDb } from "../../handlers/lib/db";
 import { migrate } from "../../handlers/migrate/runner";
@@ -219,6 +220,18 @@ export function assertContract(method: string, path: string, res: CallResult): v
   assert.ok(validate(res.body), `the body breaks the contract (${contract.ajv.errorsText(validate.errors)}): ${said}`);
   for (const header of Object.keys(declared.headers ?? {})) assert.ok(res.headers[header] !== undefined, `no ${header} header: ${said}`);
 }
+
+/** A Cache in memory, its entries visible to the test. */
+export const memoryCache = (): Cache & { store: Map<string, string> } => {
+  const store = new Map<string, string>();
+  return {
+    store,
+    get: async (k) => store.get(k),
+    set: async (k, v) => void store.set(k, v),
+    delete: async (keys) => keys.forEach((k) => store.delete(k)),
+    close: async () => undefined,
+  };
+};
 
 /** Document storage that records nothing: the trips suite does not upload. */
 export const noStorage: DocumentStorage = {

@@ -18,6 +18,7 @@
  *   (default ap-south-1) with your own AWS credentials (the SDK's default
  *   chain: environment, profile, SSO); otherwise the estimate.
  */
+import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
@@ -35,7 +36,7 @@ import { trackingOperations } from "../handlers/tracking/api";
 import type { Role } from "../handlers/routes";
 import { tripsOperations } from "../handlers/trips/api";
 import { usersOperations } from "../handlers/users/api";
-import { signDevToken, verifyDevToken } from "./local/dev-auth";
+import { isRole, signDevToken, verifyDevToken } from "./local/dev-auth";
 import { startEmbeddedPostgres } from "./local/embedded-postgres";
 
 export interface DevServerOptions {
@@ -45,12 +46,25 @@ export interface DevServerOptions {
   /** Where the embedded database keeps its data; undefined keeps it in memory. */
   dataDir?: string;
   secret?: string;
+  /** The built web app to serve on the same origin (`npm run build:web`). @default web/dist, when it exists */
+  webDir?: string;
 }
 
 export interface DevServer {
   url: string;
   close(): Promise<void>;
 }
+
+const DEFAULT_WEB_DIR = path.resolve(__dirname, "..", "web", "dist");
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
 
 const readBody = (req: http.IncomingMessage) =>
   new Promise<string>((resolve, reject) => {
@@ -83,21 +97,46 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     users: apiHandler("users", usersOperations, async () => ({ db, directory: localDirectory() })),
   };
 
-  /** Signing in as an invited user: the stand-in of Cognito's hosted sign-in, answering a development token. */
+  /**
+   * The stand-in of Cognito's hosted sign-in, answering a development token:
+   * as an invited user of the directory (`{"email"}`), or as an ad-hoc user
+   * with an organisation and a role (`{"org", "role"}`).
+   */
   async function signIn(body: string): Promise<{ token: string }> {
-    const email = (() => {
+    const { email, org, role } = (() => {
       try {
-        return JSON.parse(body).email;
+        return JSON.parse(body) as { email?: unknown; org?: unknown; role?: unknown };
       } catch {
-        return undefined;
+        return {};
       }
     })();
-    if (typeof email !== "string") throw new HttpError(400, "invalid_request", 'send {"email": "<an invited user\'s email>"}');
+    if (typeof org === "string" && typeof role === "string") {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(org) || !isRole(role)) throw new HttpError(400, "invalid_request", "expected an organisation id and a role");
+      return { token: signDevToken({ org, role }, options.secret) };
+    }
+    if (typeof email !== "string") throw new HttpError(400, "invalid_request", 'send {"email": "<an invited user\'s email>"} or {"org", "role"}');
     const { rows } = await db.query("SELECT org_id, sub, email, roles FROM users WHERE lower(email) = lower($1) AND enabled", [email]);
     if (!rows[0]) throw new HttpError(401, "unauthorized", "no enabled user has that email; an administrator invites users with POST /api/users");
     const [first, ...rest] = rows[0].roles as Role[];
     return { token: signDevToken({ org: rows[0].org_id, role: first, roles: [first, ...rest], sub: rows[0].sub, email: rows[0].email }, options.secret) };
   }
+
+  const webDir = options.webDir ?? (fs.existsSync(DEFAULT_WEB_DIR) ? DEFAULT_WEB_DIR : undefined);
+  /** The app's files; any other path is the SPA's own route, answered with index.html. */
+  const serveWeb = (pathname: string, res: http.ServerResponse) => {
+    if (pathname === "/config.json") {
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      return res.end(JSON.stringify({ apiBase: "", region: process.env.AWS_REGION ?? "ap-south-1", devSignIn: true }));
+    }
+    if (!webDir) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      return res.end("no web app: run `npm run build:web`, then restart `npm run dev`\n");
+    }
+    const file = path.join(webDir, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ""));
+    const found = file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(webDir, "index.html");
+    res.writeHead(200, { "content-type": CONTENT_TYPES[path.extname(found)] ?? "application/octet-stream" });
+    fs.createReadStream(found).pipe(res);
+  };
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -106,6 +145,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body));
     };
+    if (method === "GET" && !url.pathname.startsWith("/api/")) return serveWeb(url.pathname, res);
     try {
       if (method === "POST" && url.pathname === "/local/sign-in") return send(200, await signIn(await readBody(req)));
       const { route } = matchRoute(method, url.pathname);
@@ -163,6 +203,7 @@ if (require.main === module) {
     (server) => {
       process.stdout.write(
         `TMS API on ${server.url} (database: ${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, .tms-dev/pgdata"}; redis: ${process.env.REDIS_URL ? "REDIS_URL" : "none"})\n` +
+          `  app:    ${server.url}/ (${fs.existsSync(DEFAULT_WEB_DIR) ? "web/dist" : "not built: npm run build:web, then restart"})\n` +
           `  token:  npm run -s dev:token -- --org acme --role dispatcher\n` +
           `  try:    curl -H "Authorization: Bearer $TOKEN" ${server.url}/api/trips\n`,
       );

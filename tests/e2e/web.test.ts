@@ -1,0 +1,167 @@
+/**
+ * The web app end to end, in Debian's Chromium (driven by playwright-core),
+ * against `npm run dev`'s server on the test database: a dispatcher creates a
+ * vehicle and a trip and dispatches it to an invited driver; the driver, on a
+ * phone-sized screen, starts the trip and shares positions; the dispatcher
+ * sees the marker move; a user of another organisation sees none of it. Every
+ * screen's screenshot is saved under .artifacts/screenshots (not committed).
+ * `.ci/run` installs Chromium; without /usr/bin/chromium the suite is pending.
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { DevServer, startDevServer } from "../../scripts/dev-server";
+import { newOrg, testDatabase } from "../handlers/support";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = path.resolve(__dirname, "..", "..");
+const SCREENSHOTS = path.join(ROOT, ".artifacts", "screenshots");
+const SECRET = "e2e-secret-for-dev-tokens";
+
+describe("the web app in Chromium (end to end)", function () {
+  this.timeout(240_000);
+  let server: DevServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) return this.skip();
+    // The app as `npm run build:web` builds it, into a directory of this run's own.
+    const webDir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-web-"));
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "web", "--outDir", webDir, "--emptyOutDir", "--logLevel", "warn"],
+      {
+        cwd: ROOT,
+      },
+    );
+    server = await startDevServer({ port: 0, databaseUrl: (await testDatabase()).url, webDir, secret: SECRET });
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A page whose console errors and uncaught exceptions fail the run. */
+  async function open(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(server.url);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  async function signInAs(page: Page, who: { org: string; role: string } | { email: string }) {
+    if ("email" in who) {
+      await page.getByLabel("Invited user's email", { exact: true }).fill(who.email);
+      await page.getByRole("button", { name: "Sign in as this user" }).click();
+    } else {
+      await page.getByLabel("Organisation", { exact: true }).fill(who.org);
+      await page.getByRole("combobox", { name: /^Role/ }).selectOption(who.role);
+      await page.getByRole("button", { name: "Sign in with this role" }).click();
+    }
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+  }
+
+  it("runs a trip from dispatch to the driver's positions on the dispatcher's map, and shows another organisation nothing", async () => {
+    const org = newOrg();
+    const registration = `MH12E2E${Math.floor(Math.random() * 90 + 10)}`;
+    const driverEmail = `driver.${Date.now()}@example.in`;
+    // The administrator's part is the API's (the users screen is not built yet): invite the driver.
+    const admin = (await (await fetch(`${server.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ org, role: "admin" }) })).json()) as {
+      token: string;
+    };
+    const invited = await fetch(`${server.url}/api/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: driverEmail, name: "Ravi Kumar", roles: ["driver"] }),
+    });
+    assert.equal(invited.status, 201);
+
+    // 1. The dispatcher creates a vehicle and a trip, and dispatches it to the driver.
+    const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const dispatcher = await open(office);
+    await shot(dispatcher, "sign-in");
+    await signInAs(dispatcher, { org, role: "dispatcher" });
+    await dispatcher.getByRole("link", { name: "Vehicles" }).click();
+    await dispatcher.getByLabel("Registration").fill(registration);
+    await dispatcher.getByLabel("Height (cm)").fill("380");
+    await dispatcher.getByRole("button", { name: "Add vehicle" }).click();
+    await dispatcher.getByText(registration).waitFor();
+    await shot(dispatcher, "vehicles");
+
+    await dispatcher.getByRole("link", { name: "Trips" }).click();
+    await dispatcher.getByText("New trip").click();
+    const form = dispatcher.getByRole("form", { name: "New trip" });
+    await form.getByLabel("Reference").fill("E2E-1");
+    await form.getByRole("group", { name: "From" }).getByLabel("Address").fill("Bhiwandi warehouse");
+    await form.getByRole("group", { name: "From" }).getByLabel("Latitude").fill("19.2813");
+    await form.getByRole("group", { name: "From" }).getByLabel("Longitude").fill("73.0483");
+    await form.getByRole("group", { name: "To" }).getByLabel("Address").fill("Chakan depot");
+    await form.getByRole("group", { name: "To" }).getByLabel("Latitude").fill("18.7606");
+    await form.getByRole("group", { name: "To" }).getByLabel("Longitude").fill("73.8631");
+    await form.getByLabel("Planned start").fill("2030-01-01T09:00");
+    await form.getByLabel("Planned end").fill("2030-01-01T15:00");
+    await form.getByRole("button", { name: "Create trip" }).click();
+    const dispatch = dispatcher.getByRole("form", { name: "Dispatch E2E-1" });
+    await dispatch.getByLabel("Vehicle").selectOption({ label: registration });
+    await dispatch.getByLabel("Driver").selectOption({ label: "Ravi Kumar" });
+    await dispatch.getByRole("button", { name: "Dispatch" }).click();
+    await dispatcher.locator("tr", { hasText: "E2E-1" }).getByText("dispatched", { exact: true }).waitFor();
+    await shot(dispatcher, "trips");
+
+    // 2. The driver, on a phone, starts the trip and shares positions.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      permissions: ["geolocation"],
+      geolocation: { latitude: 19.2813, longitude: 73.0483 },
+    });
+    const driver = await open(phone);
+    await signInAs(driver, { email: driverEmail });
+    await driver.getByText("E2E-1").waitFor();
+    await driver.getByRole("button", { name: "Start trip" }).click();
+    await driver.getByText("in_transit", { exact: true }).waitFor();
+    await driver.getByLabel("Share my location").check();
+    await driver.getByText(/[1-9]\d* positions? waiting to be sent/).waitFor();
+    await driver.getByRole("button", { name: "Send now" }).click();
+    await driver.getByText(/^0 positions waiting to be sent/).waitFor();
+    await shot(driver, "driver-mode");
+
+    // 3. The dispatcher sees the vehicle on the map, and then see it move.
+    await dispatcher.getByRole("link", { name: "Fleet map" }).click();
+    const marker = dispatcher.getByRole("button", { name: new RegExp(`^${registration}, `) });
+    await marker.waitFor();
+    assert.equal(await marker.getAttribute("data-lat"), "19.2813");
+    await phone.setGeolocation({ latitude: 19.05, longitude: 73.12 });
+    await driver.getByText(/[1-9]\d* positions? waiting to be sent/).waitFor();
+    await driver.getByRole("button", { name: "Send now" }).click();
+    await driver.getByText(/^0 positions waiting to be sent/).waitFor();
+    await dispatcher.reload();
+    await dispatcher.getByRole("button", { name: new RegExp(`^${registration}, `) }).waitFor();
+    assert.equal(await dispatcher.getByRole("button", { name: new RegExp(`^${registration}, `) }).getAttribute("data-lat"), "19.05");
+    await dispatcher
+      .getByRole("row", { name: new RegExp(registration) })
+      .getByText("in_transit")
+      .waitFor();
+    await shot(dispatcher, "fleet-map");
+
+    // 4. Another organisation's dispatcher sees none of it.
+    const stranger = await open(await browser.newContext());
+    await signInAs(stranger, { org: newOrg(), role: "dispatcher" });
+    await stranger.getByText("No vehicles yet").waitFor();
+    await stranger.getByRole("link", { name: "Trips" }).click();
+    await stranger.getByText("No trips match").waitFor();
+    assert.equal(await stranger.getByText("E2E-1").count(), 0);
+    await shot(stranger, "other-organisation");
+
+    assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
+  });
+});

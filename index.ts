@@ -2,6 +2,7 @@
  * The TMS platform in ap-south-1: read and validate the stack's config, then
  * compose the components the way the architecture diagram draws them.
  */
+import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +17,8 @@ import { loadStackConfig } from "./config";
 
 const config = loadStackConfig();
 const namePrefix = `${pulumi.getProject()}-${config.stack}`;
+/** Where `npm run build:web` puts the web app. */
+const WEB_BUILD = path.resolve(__dirname, "web", "dist");
 
 // Explicit providers carry the region and the default tags to every resource,
 // so the plan (and the policy pack) can see them; one per region used, shared
@@ -69,9 +72,10 @@ const documents = new DocumentStore(
   },
   opts,
 );
-// With a custom domain the site's URL is known from config; the hosted sign-in may return there.
-const siteDomainUrl = config.edge.domain && `https://${config.edge.domain.name}/`;
-const auth = new Auth("auth", { namePrefix, ...config.auth, callbackUrls: [...config.auth.callbackUrls, ...(siteDomainUrl ? [siteDomainUrl] : [])] }, opts);
+// The hosted sign-in returns to the site, whose URL is the Edge's (the CloudFront domain without a custom
+// one). The Edge is built after the API, which needs the sign-in client: the URL is filled in once the Edge exists.
+const [siteUrlOfEdge, resolveSiteUrl] = pulumi.deferredOutput<string>();
+const auth = new Auth("auth", { namePrefix, ...config.auth, callbackUrls: [pulumi.interpolate`${siteUrlOfEdge}/`, ...config.auth.callbackUrls] }, opts);
 
 const api = new ApiTier(
   "api",
@@ -108,7 +112,13 @@ const edge = new Edge(
     domain: config.edge.domain,
     // Rate limits are shares of the API's own throttling; batch routes keep their large bodies.
     waf: config.edge.waf ? { apiRateLimit: config.api.throttlingRateLimit, largeBodyPaths: api.largeBodyPathPatterns } : undefined,
-    spaDirectory: config.edge.spaDirectory && path.resolve(__dirname, config.edge.spaDirectory),
+    // The web app as `npm run build:web` builds it, unless the stack names another build.
+    spaDirectory: config.edge.spaDirectory ? path.resolve(__dirname, config.edge.spaDirectory) : fs.existsSync(WEB_BUILD) ? WEB_BUILD : undefined,
+    siteConfig: {
+      apiBase: "",
+      region: config.region,
+      cognito: { authority: auth.issuerUrl, clientId: auth.clientId, domain: auth.hostedDomain },
+    },
     priceClass: config.edge.priceClass,
     logRetentionDays: config.logRetentionDays,
     // What the SPA talks to besides itself: Cognito and presigned document URLs.
@@ -120,6 +130,7 @@ const edge = new Edge(
   },
   opts,
 );
+resolveSiteUrl(edge.siteUrl);
 // Created after the Edge, whose URL the browser uploads come from.
 documents.allowBrowserUploads([edge.siteUrl, ...config.documents.corsOrigins]);
 

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
@@ -206,8 +207,14 @@ export interface EdgeArgs {
    * @example { apiRateLimit: 1000, largeBodyPaths: ["^/api/positions$"] }
    */
   waf?: WafArgs;
-  /** A built SPA (e.g. `dist/`) to upload; omit when the SPA's own pipeline deploys it. */
+  /** A built SPA (e.g. `web/dist`) to upload; omit when the SPA's own pipeline deploys it. */
   spaDirectory?: string;
+  /**
+   * The app's runtime settings, served as `/config.json` next to it (never
+   * cached), so one build serves every stack. Omit for none.
+   * @example { apiBase: "", region: "ap-south-1", cognito: { authority, clientId, domain } }
+   */
+  siteConfig?: pulumi.Input<Record<string, unknown>>;
   /** Origins the SPA may call besides its own (Cognito, the documents bucket), for its CSP. */
   connectOrigins?: pulumi.Input<string>[];
   /** Days the access logs are kept. @default 90 */
@@ -349,6 +356,19 @@ export class Edge extends pulumi.ComponentResource {
       }
     }
     if (args.spaDirectory) this.uploadSpa(name, args.spaDirectory, spa.bucket);
+    if (args.siteConfig) {
+      new aws.s3.BucketObjectv2(
+        `${name}-spa-config`,
+        {
+          bucket: spa.bucket.id,
+          key: "config.json",
+          content: pulumi.output(args.siteConfig).apply((settings) => `${JSON.stringify(settings, null, 2)}\n`),
+          contentType: "application/json",
+          cacheControl: "no-cache",
+        },
+        { parent: this },
+      );
+    }
 
     this.siteUrl = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`https://${distribution.domainName}`;
     this.distributionId = distribution.id;
@@ -507,6 +527,8 @@ export class Edge extends pulumi.ComponentResource {
           bucket: bucket.id,
           key,
           source: new pulumi.asset.FileAsset(file),
+          // The bucket is KMS-encrypted, so S3's ETag is no digest of the file: this is what shows a change (and the plan shows it).
+          sourceHash: createHash("sha256").update(fs.readFileSync(file)).digest("hex"),
           contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
           cacheControl: cacheControlFor(file),
         },

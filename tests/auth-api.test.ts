@@ -42,18 +42,18 @@ for (const stack of ["prod", "dev"] as const) {
       );
     });
 
-    it("has a public SPA client: no secret, code flow with PKCE where a callback exists, user-existence errors suppressed", () => {
+    it("has a public SPA client: no secret, the code flow (PKCE) returning to the site's own URL, user-existence errors suppressed", () => {
       const client = run.find(T.client);
       assert.equal(client.inputs.generateSecret, false);
       assert.equal(client.inputs.preventUserExistenceErrors, "ENABLED");
       assert.deepEqual(client.inputs.writeAttributes, ["email"], "users cannot change their organisation");
       assert.equal(client.inputs.accessTokenValidity, 60);
-      if (stack === "dev") {
-        assert.deepEqual(client.inputs.allowedOauthFlows, ["code"]);
-        assert.deepEqual(client.inputs.callbackUrls, ["http://localhost:5173/"]);
-      } else {
-        assert.equal(client.inputs.allowedOauthFlowsUserPoolClient, false, "no site URL yet: SRP sign-in only");
-      }
+      assert.deepEqual(client.inputs.allowedOauthFlows, ["code"]);
+      // The site's URL is the Edge's: the CloudFront domain in both stacks, which have no custom domain.
+      const site = `${run.outputs.siteUrl}/`;
+      assert.match(site, /^https:\/\/[\w-]+\.cloudfront\.net\/$/);
+      assert.deepEqual(client.inputs.callbackUrls, stack === "dev" ? [site, "http://localhost:5173/"] : [site]);
+      assert.deepEqual(client.inputs.logoutUrls, client.inputs.callbackUrls);
       const cognito = run.outputs.cognito as Record<string, string>;
       assert.match(cognito.issuerUrl, /^https:\/\/cognito-idp\.ap-south-1\.amazonaws\.com\/ap-south-1_/);
       assert.match(cognito.hostedDomain, new RegExp(`^tms-${stack}-123456789012\\.auth\\.ap-south-1\\.amazoncognito\\.com$`));

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -232,11 +233,24 @@ describe("Edge: deploying a built SPA", () => {
     fs.writeFileSync(path.join(dir, "assets", "index-BT3kx9aQ.js"), "console.log(1)");
     fs.writeFileSync(path.join(dir, "favicon.ico"), "");
     const run = await runStack("dev", { "tms:edge": { spaDirectory: dir } });
-    const objects = Object.fromEntries(run.byType(T.object).map((o) => [o.inputs.key, [o.inputs.contentType, o.inputs.cacheControl]]));
+    const objects = Object.fromEntries(run.byType(T.object).map((o) => [o.inputs.key, [o.inputs.contentType, o.inputs.cacheControl, o.inputs.sourceHash]]));
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
     assert.deepEqual(objects, {
-      "assets/index-BT3kx9aQ.js": ["text/javascript; charset=utf-8", "public, max-age=31536000, immutable"],
-      "favicon.ico": ["image/x-icon", "public, max-age=300"],
-      "index.html": ["text/html; charset=utf-8", "no-cache"],
+      "assets/index-BT3kx9aQ.js": ["text/javascript; charset=utf-8", "public, max-age=31536000, immutable", sha256("console.log(1)")],
+      "favicon.ico": ["image/x-icon", "public, max-age=300", sha256("")],
+      "index.html": ["text/html; charset=utf-8", "no-cache", sha256("<!doctype html>")],
+      // Written by the program, not the build: the settings of this stack, never cached.
+      "config.json": ["application/json", "no-cache", undefined],
+    });
+    const settings = JSON.parse(String(run.byType(T.object).find((o) => o.inputs.key === "config.json")!.inputs.content));
+    assert.deepEqual(settings, {
+      apiBase: "",
+      region: "ap-south-1",
+      cognito: {
+        authority: (run.outputs.cognito as Record<string, string>).issuerUrl,
+        clientId: (run.outputs.cognito as Record<string, string>).clientId,
+        domain: (run.outputs.cognito as Record<string, string>).hostedDomain,
+      },
     });
     await assert.rejects(
       runStack("dev", { "tms:edge": { spaDirectory: path.join(dir, "missing") } }),

@@ -8,5 +8,5 @@ import { defineConfig } from "vite";
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true, target: "es2022" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
 });

@@ -12,6 +12,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { gzipSync } from "zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DevServer, startDevServer } from "../../scripts/dev-server";
 import { newOrg, testDatabase } from "../handlers/support";
@@ -20,11 +21,15 @@ const CHROMIUM = "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCREENSHOTS = path.join(ROOT, ".artifacts", "screenshots");
 const SECRET = "e2e-secret-for-dev-tokens";
+const AXE_SOURCE: string = require("axe-core").source;
+/** The JavaScript a first visit downloads, gzipped (the map library, when it comes, loads later). */
+const INITIAL_JS_BUDGET_KB = 170;
 
 describe("the web app in Chromium (end to end)", function () {
   this.timeout(240_000);
   let server: DevServer;
   let browser: Browser;
+  let webBuild: string;
   const problems: string[] = [];
 
   before(async function () {
@@ -38,6 +43,7 @@ describe("the web app in Chromium (end to end)", function () {
         cwd: ROOT,
       },
     );
+    webBuild = webDir;
     server = await startDevServer({ port: 0, databaseUrl: (await testDatabase()).url, webDir, secret: SECRET });
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -56,7 +62,18 @@ describe("the web app in Chromium (end to end)", function () {
     await page.goto(server.url);
     return page;
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** Saves the screen's screenshot, and holds it to axe-core: no serious or critical violation. */
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const results = await (
+        globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
+      ).axe.run();
+      return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+    });
+    assert.deepEqual(violations, [], `axe on the ${name} screen`);
+  };
 
   async function signInAs(page: Page, who: { org: string; role: string } | { email: string }) {
     if ("email" in who) {
@@ -69,6 +86,14 @@ describe("the web app in Chromium (end to end)", function () {
     }
     await page.getByRole("button", { name: "Sign out" }).waitFor();
   }
+
+  it(`downloads at most ${INITIAL_JS_BUDGET_KB} KB of JavaScript, gzipped, on a first visit`, () => {
+    const html = fs.readFileSync(path.join(webBuild, "index.html"), "utf8");
+    const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    assert.ok(scripts.length > 0);
+    const kb = scripts.reduce((sum, file) => sum + gzipSync(fs.readFileSync(path.join(webBuild, file))).length, 0) / 1024;
+    assert.ok(kb <= INITIAL_JS_BUDGET_KB, `${kb.toFixed(1)} KB`);
+  });
 
   it("runs a trip from dispatch to the driver's positions on the dispatcher's map, and shows another organisation nothing", async () => {
     const org = newOrg();
@@ -155,7 +180,15 @@ describe("the web app in Chromium (end to end)", function () {
 
     // 4. Another organisation's dispatcher sees none of it.
     const stranger = await open(await browser.newContext());
-    await signInAs(stranger, { org: newOrg(), role: "dispatcher" });
+    // By keyboard alone: Tab to each field, type, Enter.
+    await stranger.keyboard.press("Tab");
+    await stranger.keyboard.press("Control+A");
+    await stranger.keyboard.type(newOrg());
+    await stranger.keyboard.press("Tab");
+    await stranger.keyboard.press("ArrowDown"); // dispatcher → driver
+    await stranger.keyboard.press("ArrowUp"); // back to dispatcher
+    await stranger.keyboard.press("Enter");
+    await stranger.getByRole("button", { name: "Sign out" }).waitFor();
     await stranger.getByText("No vehicles yet").waitFor();
     await stranger.getByRole("link", { name: "Trips" }).click();
     await stranger.getByText("No trips match").waitFor();

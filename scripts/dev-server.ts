@@ -48,6 +48,8 @@ export interface DevServerOptions {
   secret?: string;
   /** The built web app to serve on the same origin (`npm run build:web`). @default web/dist, when it exists */
   webDir?: string;
+  /** Where documents are stored: another S3 endpoint than AWS's (the end-to-end suite's stand-in), with its credentials. */
+  s3?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 }
 
 export interface DevServer {
@@ -82,7 +84,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cache = await createCache(options.redisUrl ? { url: options.redisUrl } : undefined);
   const s3 = await documentsS3Client({
     region: process.env.AWS_REGION ?? "ap-south-1",
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "LOCALDEVELOPMENT", secretAccessKey: "local-development-only" } }),
+    ...(options.s3
+      ? { endpoint: options.s3.endpoint, credentials: options.s3.credentials, forcePathStyle: true }
+      : process.env.AWS_ACCESS_KEY_ID
+        ? {}
+        : { credentials: { accessKeyId: "LOCALDEVELOPMENT", secretAccessKey: "local-development-only" } }),
   });
   const maps = mapsConfig();
   const location = maps.provider === "amazon-location" ? amazonLocation({ region: maps.region, timeoutMs: maps.timeoutMs }) : undefined;

@@ -15,12 +15,16 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DevServer, startDevServer } from "../../scripts/dev-server";
+import { documentsStatements } from "../../components/api";
+import { CREDENTIALS, REGION, S3Endpoint, Statement, startS3Endpoint } from "../handlers/s3-endpoint";
 import { newOrg, testDatabase } from "../handlers/support";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCREENSHOTS = path.join(ROOT, ".artifacts", "screenshots");
 const SECRET = "e2e-secret-for-dev-tokens";
+/** The dev server's documents bucket (DOCUMENTS_BUCKET's default). */
+const BUCKET = "tms-local-documents";
 const AXE_SOURCE: string = require("axe-core").source;
 /** The JavaScript a first visit downloads, gzipped (the map library, when it comes, loads later). */
 const INITIAL_JS_BUDGET_KB = 170;
@@ -30,6 +34,7 @@ describe("the web app in Chromium (end to end)", function () {
   let server: DevServer;
   let browser: Browser;
   let webBuild: string;
+  let s3: S3Endpoint;
   const problems: string[] = [];
 
   before(async function () {
@@ -44,7 +49,21 @@ describe("the web app in Chromium (end to end)", function () {
       },
     );
     webBuild = webDir;
-    server = await startDevServer({ port: 0, databaseUrl: (await testDatabase()).url, webDir, secret: SECRET });
+    // Documents go to a local S3 that checks signatures, the trips role's own IAM statements and the bucket's CORS rule.
+    const cors = {
+      allowedOrigins: [] as string[],
+      allowedMethods: ["PUT", "GET", "HEAD"],
+      allowedHeaders: ["content-type", "content-length", "content-md5", "x-amz-*"],
+    };
+    s3 = await startS3Endpoint(documentsStatements(`arn:aws:s3:::${BUCKET}`, "arn:aws:kms:ap-south-1:123456789012:key/k", REGION) as Statement[], cors);
+    server = await startDevServer({
+      port: 0,
+      databaseUrl: (await testDatabase()).url,
+      webDir,
+      secret: SECRET,
+      s3: { endpoint: s3.url, credentials: CREDENTIALS },
+    });
+    cors.allowedOrigins.push(server.url);
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -52,6 +71,7 @@ describe("the web app in Chromium (end to end)", function () {
   after(async () => {
     await browser?.close();
     await server?.close();
+    await s3?.close();
   });
 
   /** A page whose console errors and uncaught exceptions fail the run. */
@@ -59,6 +79,7 @@ describe("the web app in Chromium (end to end)", function () {
     const page = await context.newPage();
     page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${r.request().method()} ${r.url()} answered ${r.status()}`));
     await page.goto(server.url);
     return page;
   }
@@ -177,6 +198,22 @@ describe("the web app in Chromium (end to end)", function () {
       .getByText("in_transit")
       .waitFor();
     await shot(dispatcher, "fleet-map");
+
+    // …and attaches a proof of delivery to the trip, then opens it.
+    await dispatcher.getByRole("link", { name: "Trips" }).click();
+    await dispatcher.getByRole("link", { name: "E2E-1" }).click();
+    await dispatcher.getByRole("heading", { name: /Trip E2E-1/ }).waitFor();
+    const pdf = Buffer.from("%PDF-1.4\n% proof of delivery, signed at Chakan\n%%EOF\n");
+    await dispatcher.getByLabel("File", { exact: true }).setInputFiles({ name: "pod.pdf", mimeType: "application/pdf", buffer: pdf });
+    await dispatcher.getByRole("button", { name: "Upload" }).click();
+    const link = dispatcher.getByRole("link", { name: "proof of delivery" });
+    await link.waitFor();
+    await dispatcher.getByText(/positions/).waitFor();
+    await shot(dispatcher, "trip-detail");
+    const opened = await dispatcher.request.get((await link.getAttribute("href"))!);
+    assert.equal(opened.status(), 200);
+    assert.deepEqual(await opened.body(), pdf);
+    assert.equal(s3.objects.size, 1, "stored once, where the API said");
 
     // 4. Another organisation's dispatcher sees none of it.
     const stranger = await open(await browser.newContext());

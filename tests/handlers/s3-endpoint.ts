@@ -162,7 +162,15 @@ function verifyChecksum(req: http.IncomingMessage, url: URL, body: Buffer): void
 
 const xml = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
 
-export async function startS3Endpoint(policy: Statement[]): Promise<S3Endpoint> {
+/** A bucket's CORS rule, as S3 applies it to a browser's requests (the DocumentStore's allowBrowserUploads sets one). */
+export interface CorsRule {
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  /** Lower case; `*` as a wildcard suffix, as S3 takes it. */
+  allowedHeaders: string[];
+}
+
+export async function startS3Endpoint(policy: Statement[], cors?: CorsRule): Promise<S3Endpoint> {
   const objects = new Map<string, { body: Buffer; contentType: string }>();
   const refusals: S3Endpoint["refusals"] = [];
 
@@ -171,6 +179,25 @@ export async function startS3Endpoint(policy: Statement[]): Promise<S3Endpoint> 
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+    // A browser on another origin: S3 answers the preflight by the bucket's CORS rule, and marks allowed responses.
+    const origin = req.headers.origin;
+    const corsAllows = (method: string) => !!origin && !!cors && cors.allowedOrigins.includes(origin) && cors.allowedMethods.includes(method);
+    if (req.method === "OPTIONS") {
+      const method = String(req.headers["access-control-request-method"] ?? "");
+      const headers = String(req.headers["access-control-request-headers"] ?? "")
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean);
+      const headerAllowed = (h: string) => cors?.allowedHeaders.some((a) => (a.endsWith("*") ? h.startsWith(a.slice(0, -1)) : a === h)) ?? false;
+      if (!corsAllows(method) || !headers.every(headerAllowed)) return void res.writeHead(403).end();
+      res.writeHead(200, {
+        "access-control-allow-origin": origin!,
+        "access-control-allow-methods": method,
+        "access-control-allow-headers": headers.join(", "),
+      });
+      return void res.end();
+    }
+    if (corsAllows(req.method ?? "")) res.setHeader("access-control-allow-origin", origin!);
     const [, bucket, ...rest] = url.pathname.split("/");
     const key = decodeURIComponent(rest.join("/"));
     const objectArn = `arn:aws:s3:::${bucket}/${key}`;

@@ -10,11 +10,12 @@ import { RuntimeConfig, loadConfig } from "./config";
 import { DriverMode } from "./screens/DriverMode";
 import { FleetMap } from "./screens/FleetMap";
 import { SignIn } from "./screens/SignIn";
+import { TripDetail } from "./screens/TripDetail";
 import { TripsBoard } from "./screens/TripsBoard";
 import { Vehicles } from "./screens/Vehicles";
 import { Notice } from "./ui";
 
-type Screen = { id: string; label: string; roles: string[]; render: (api: Api, session: Session) => ReactNode };
+type Screen = { id: string; label: string; roles: string[]; render: (api: Api, session: Session, param?: string) => ReactNode };
 
 const SCREENS: Screen[] = [
   { id: "fleet", label: "Fleet map", roles: ["admin", "dispatcher", "viewer"], render: (api) => <FleetMap api={api} /> },
@@ -22,7 +23,12 @@ const SCREENS: Screen[] = [
     id: "trips",
     label: "Trips",
     roles: ["admin", "dispatcher", "viewer"],
-    render: (api, s) => <TripsBoard api={api} canEdit={hasAny(s, "admin", "dispatcher")} />,
+    render: (api, s, tripId) =>
+      tripId ? (
+        <TripDetail api={api} tripId={tripId} canUpload={hasAny(s, "admin", "dispatcher")} />
+      ) : (
+        <TripsBoard api={api} canEdit={hasAny(s, "admin", "dispatcher")} />
+      ),
   },
   {
     id: "vehicles",
@@ -83,7 +89,8 @@ export function App() {
   if (!session) return <SignIn config={config} onSignedIn={signIn} />;
 
   const allowed = SCREENS.filter((s) => hasAny(session, ...s.roles));
-  const screen = allowed.find((s) => s.id === hash) ?? allowed[0];
+  const [screenId, param] = hash.split("/");
+  const screen = allowed.find((s) => s.id === screenId) ?? allowed[0];
   return (
     <div className="shell">
       <header>
@@ -102,7 +109,9 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main>{screen ? screen.render(api, session) : <Notice kind="empty" title="Nothing for your roles yet" />}</main>
+      <main>
+        {screen ? screen.render(api, session, screen.id === screenId ? param : undefined) : <Notice kind="empty" title="Nothing for your roles yet" />}
+      </main>
     </div>
   );
 }

@@ -156,7 +156,7 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
             {trips.map((t) => (
               <tr key={t.id} data-trip={t.id}>
                 <th scope="row">
-                  {t.reference ?? t.id.slice(0, 8)}
+                  <a href={`#/trips/${t.id}`}>{t.reference ?? t.id.slice(0, 8)}</a>
                   <div className="muted">
                     {t.origin.address} → {t.destination.address}
                   </div>

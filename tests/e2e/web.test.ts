@@ -120,16 +120,16 @@ describe("the web app in Chromium (end to end)", function () {
     const org = newOrg();
     const registration = `MH12E2E${Math.floor(Math.random() * 90 + 10)}`;
     const driverEmail = `driver.${Date.now()}@example.in`;
-    // The administrator's part is the API's (the users screen is not built yet): invite the driver.
-    const admin = (await (await fetch(`${server.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ org, role: "admin" }) })).json()) as {
-      token: string;
-    };
-    const invited = await fetch(`${server.url}/api/users`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ email: driverEmail, name: "Ravi Kumar", roles: ["driver"] }),
-    });
-    assert.equal(invited.status, 201);
+    // 0. An administrator invites the driver.
+    const adminPage = await open(await browser.newContext({ viewport: { width: 1280, height: 900 } }));
+    await signInAs(adminPage, { org, role: "admin" });
+    await adminPage.getByRole("link", { name: "Users" }).click();
+    const invite = adminPage.getByRole("form", { name: "Invite a user" });
+    await invite.getByLabel("Email").fill(driverEmail);
+    await invite.getByLabel("Name").fill("Ravi Kumar");
+    await invite.getByRole("button", { name: "Invite" }).click();
+    await adminPage.getByRole("row", { name: /Ravi Kumar/ }).waitFor();
+    await shot(adminPage, "users");
 
     // 1. The dispatcher creates a vehicle and a trip, and dispatches it to the driver.
     const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -217,13 +217,15 @@ describe("the web app in Chromium (end to end)", function () {
 
     // 4. Another organisation's dispatcher sees none of it.
     const stranger = await open(await browser.newContext());
-    // By keyboard alone: Tab to each field, type, Enter.
+    // By keyboard alone: Tab to each field, type, Tab to the button, Enter (once the form is there: the app loads /config.json first).
+    await stranger.getByLabel("Organisation", { exact: true }).waitFor();
     await stranger.keyboard.press("Tab");
     await stranger.keyboard.press("Control+A");
     await stranger.keyboard.type(newOrg());
     await stranger.keyboard.press("Tab");
     await stranger.keyboard.press("ArrowDown"); // dispatcher → driver
     await stranger.keyboard.press("ArrowUp"); // back to dispatcher
+    await stranger.keyboard.press("Tab"); // to "Sign in with this role"
     await stranger.keyboard.press("Enter");
     await stranger.getByRole("button", { name: "Sign out" }).waitFor();
     await stranger.getByText("No vehicles yet").waitFor();

@@ -12,6 +12,7 @@ import { FleetMap } from "./screens/FleetMap";
 import { SignIn } from "./screens/SignIn";
 import { TripDetail } from "./screens/TripDetail";
 import { TripsBoard } from "./screens/TripsBoard";
+import { Users } from "./screens/Users";
 import { Vehicles } from "./screens/Vehicles";
 import { Notice } from "./ui";
 
@@ -37,6 +38,7 @@ const SCREENS: Screen[] = [
     render: (api, s) => <Vehicles api={api} canEdit={hasAny(s, "admin", "dispatcher")} />,
   },
   { id: "driver", label: "My trip", roles: ["driver"], render: (api) => <DriverMode api={api} /> },
+  { id: "users", label: "Users", roles: ["admin"], render: (api) => <Users api={api} /> },
 ];
 
 const hasAny = (session: Session, ...roles: string[]) => session.claims.roles.some((r) => roles.includes(r));

@@ -179,6 +179,11 @@ describe("the web app in Chromium (end to end)", function () {
     await driver.getByText(/[1-9]\d* positions? waiting to be sent/).waitFor();
     await driver.getByRole("button", { name: "Send now" }).click();
     await driver.getByText(/^0 positions waiting to be sent/).waitFor();
+    const photo = Buffer.from("89504e470d0a1a0a", "hex"); // a PNG's signature is enough for the store
+    await driver.getByRole("combobox", { name: /Kind/ }).selectOption("photo");
+    await driver.getByLabel("File", { exact: true }).setInputFiles({ name: "pod.png", mimeType: "image/png", buffer: photo });
+    await driver.getByRole("button", { name: "Upload" }).click();
+    await driver.getByText("1 document attached").waitFor();
     await shot(driver, "driver-mode");
 
     // 3. The dispatcher sees the vehicle on the map, and then see it move.
@@ -213,7 +218,8 @@ describe("the web app in Chromium (end to end)", function () {
     const opened = await dispatcher.request.get((await link.getAttribute("href"))!);
     assert.equal(opened.status(), 200);
     assert.deepEqual(await opened.body(), pdf);
-    assert.equal(s3.objects.size, 1, "stored once, where the API said");
+    assert.equal(s3.objects.size, 2, "the driver's photo and the dispatcher's PDF, each stored once where the API said");
+    await dispatcher.getByRole("link", { name: "photo" }).waitFor();
 
     // 4. Another organisation's dispatcher sees none of it.
     const stranger = await open(await browser.newContext());

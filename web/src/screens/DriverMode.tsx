@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, Answer, Api } from "../api";
 import { PositionQueue } from "../positionQueue";
 import { Notice, ago, messageOf } from "../ui";
+import { DocumentUpload } from "./DocumentUpload";
 
 type Trip = Answer<"/api/trips/{tripId}", "get">;
 const SEND_EVERY_MS = 15_000;
@@ -18,6 +19,7 @@ export function DriverMode({ api }: { api: Api }) {
   const [sharing, setSharing] = useState(false);
   const [queued, setQueued] = useState(0);
   const [lastSent, setLastSent] = useState<string>();
+  const [attached, setAttached] = useState(0);
   const queue = useRef(new PositionQueue());
 
   const load = useCallback(async () => {
@@ -136,6 +138,13 @@ export function DriverMode({ api }: { api: Api }) {
           <button type="button" className="secondary" onClick={send}>
             Send now
           </button>
+          <h2>Proof of delivery</h2>
+          <DocumentUpload api={api} tripId={trip.id} kinds={["proof_of_delivery", "photo"]} onUploaded={() => setAttached((n) => n + 1)} onError={setError} />
+          {attached > 0 ? (
+            <p aria-live="polite" className="muted">
+              {attached} document{attached === 1 ? "" : "s"} attached
+            </p>
+          ) : null}
         </>
       )}
     </section>

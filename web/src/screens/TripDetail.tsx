@@ -3,17 +3,16 @@
  * Location), the planned route and its ETA, and its documents: upload with a
  * progress bar, list, open.
  */
-import { FormEvent, useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Answer, Api } from "../api";
 import { Notice, messageOf } from "../ui";
-import { DocumentKind, UPLOAD_TYPES, uploadDocument } from "../upload";
+import { DocumentUpload } from "./DocumentUpload";
 import { PlainMap } from "./PlainMap";
 
 type Trip = Answer<"/api/trips/{tripId}", "get">;
 type Track = Answer<"/api/trips/{tripId}/track", "get">;
 type Route = Answer<"/api/maps/route", "post">;
 type Documents = Answer<"/api/trips/{tripId}/documents", "get">["documents"];
-const KINDS: DocumentKind[] = ["proof_of_delivery", "invoice", "photo", "other"];
 
 export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: string; canUpload: boolean }) {
   const [trip, setTrip] = useState<Trip>();
@@ -21,7 +20,6 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
   const [route, setRoute] = useState<Route>();
   const [documents, setDocuments] = useState<Documents>();
   const [error, setError] = useState<string>();
-  const [progress, setProgress] = useState<number>();
 
   const loadDocuments = useCallback(
     () =>
@@ -49,25 +47,6 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
       .catch((err) => setError(messageOf(err)));
     loadDocuments();
   }, [api, tripId, loadDocuments]);
-
-  const upload = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const data = new FormData(form);
-    const file = data.get("file");
-    if (!(file instanceof File) || file.size === 0) return setError("choose a file to attach");
-    setError(undefined);
-    setProgress(0);
-    try {
-      await uploadDocument(api, tripId, data.get("kind") as DocumentKind, file, setProgress);
-      form.reset();
-      await loadDocuments();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setProgress(undefined);
-    }
-  };
 
   if (!trip)
     return error ? (
@@ -115,31 +94,7 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
           : "Loading the track…"}
       </p>
       <h2>Documents</h2>
-      {canUpload ? (
-        <form className="inline" onSubmit={upload} aria-label="Attach a document">
-          <label>
-            Kind{" "}
-            <select name="kind" defaultValue="proof_of_delivery">
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {k.replace(/_/g, " ")}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            File <input name="file" type="file" accept={UPLOAD_TYPES.join(",")} required />
-          </label>
-          <button type="submit" disabled={progress !== undefined}>
-            Upload
-          </button>
-          {progress !== undefined ? (
-            <progress max={1} value={progress} aria-label="Upload progress">
-              {Math.round(progress * 100)}%
-            </progress>
-          ) : null}
-        </form>
-      ) : null}
+      {canUpload ? <DocumentUpload api={api} tripId={tripId} onUploaded={loadDocuments} onError={setError} /> : null}
       {!documents ? (
         <Notice kind="loading" title="Loading documents…" />
       ) : documents.length === 0 ? (

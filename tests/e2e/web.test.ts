@@ -86,7 +86,8 @@ describe("the web app in Chromium (end to end)", function () {
   /** Saves the screen's screenshot, and holds it to axe-core: no serious or critical violation. */
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    await page.addScriptTag({ content: AXE_SOURCE });
+    // Once per page: the script is half a megabyte.
+    if (!(await page.evaluate(() => "axe" in globalThis))) await page.addScriptTag({ content: AXE_SOURCE });
     const violations = await page.evaluate(async () => {
       const results = await (
         globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }

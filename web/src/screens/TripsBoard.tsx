@@ -249,6 +249,24 @@ function Dispatch({
   );
 }
 
+/** A place's fields, named `<prefix>Address`, `<prefix>Lat` and `<prefix>Lng` (what `create` reads). */
+function PlaceFields({ legend, prefix }: { legend: string; prefix: "origin" | "destination" }) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <label>
+        Address <input name={`${prefix}Address`} required maxLength={300} />
+      </label>
+      <label>
+        Latitude <input name={`${prefix}Lat`} type="number" step="any" min={-90} max={90} required />
+      </label>
+      <label>
+        Longitude <input name={`${prefix}Lng`} type="number" step="any" min={-180} max={180} required />
+      </label>
+    </fieldset>
+  );
+}
+
 function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (e: FormEvent<HTMLFormElement>) => void }) {
   return (
     <details className="new-trip">
@@ -257,30 +275,8 @@ function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (e: Fo
         <label>
           Reference <input name="reference" maxLength={64} />
         </label>
-        <fieldset>
-          <legend>From</legend>
-          <label>
-            Address <input name="originAddress" required maxLength={300} />
-          </label>
-          <label>
-            Latitude <input name="originLat" type="number" step="any" min={-90} max={90} required />
-          </label>
-          <label>
-            Longitude <input name="originLng" type="number" step="any" min={-180} max={180} required />
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>To</legend>
-          <label>
-            Address <input name="destinationAddress" required maxLength={300} />
-          </label>
-          <label>
-            Latitude <input name="destinationLat" type="number" step="any" min={-90} max={90} required />
-          </label>
-          <label>
-            Longitude <input name="destinationLng" type="number" step="any" min={-180} max={180} required />
-          </label>
-        </fieldset>
+        <PlaceFields legend="From" prefix="origin" />
+        <PlaceFields legend="To" prefix="destination" />
         <label>
           Planned start <input name="plannedStart" type="datetime-local" required />
         </label>

@@ -241,6 +241,16 @@ describe("the web app in Chromium (end to end)", function () {
     assert.equal(await stranger.getByText("E2E-1").count(), 0);
     await shot(stranger, "other-organisation");
 
+    // The dev server's hand-over of a token in the URL (what `npm run bench:web` opens Lighthouse with) signs in, and leaves the URL.
+    const { token } = (await (await fetch(`${server.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ org, role: "viewer" }) })).json()) as {
+      token: string;
+    };
+    const handedOver = await (await browser.newContext()).newPage();
+    await handedOver.goto(`${server.url}/?devToken=${token}#/trips`);
+    await handedOver.getByRole("button", { name: "Sign out" }).waitFor();
+    assert.ok(!handedOver.url().includes("devToken"));
+    await handedOver.getByText("E2E-1").waitFor();
+
     assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
   });
 });

@@ -5,7 +5,7 @@
  */
 import { ReactNode, useCallback, useEffect, useMemo, useState } from "react";
 import { Api, createApi } from "./api";
-import { Session, cognitoLogin, completeCognitoSignIn, keepSession, storedSession } from "./auth";
+import { Session, cognitoLogin, completeCognitoSignIn, keepSession, sessionFrom, storedSession } from "./auth";
 import { RuntimeConfig, loadConfig } from "./config";
 import { DriverMode } from "./screens/DriverMode";
 import { FleetMap } from "./screens/FleetMap";
@@ -54,6 +54,12 @@ export function App() {
     loadConfig()
       .then(async (loaded) => {
         setConfig(loaded);
+        // `npm run dev` only: a development token handed over in the URL (the Lighthouse report opens pages signed in this way).
+        const handedOver = loaded.devSignIn ? new URLSearchParams(window.location.search).get("devToken") : null;
+        if (handedOver) {
+          signIn(sessionFrom(handedOver));
+          window.history.replaceState({}, "", `/${window.location.hash}`);
+        }
         if (loaded.cognito) {
           const signedIn = await completeCognitoSignIn(cognitoLogin(loaded.cognito));
           if (signedIn) signIn(signedIn);

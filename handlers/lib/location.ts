@@ -87,17 +87,21 @@ function fromPosition(position: number[] | undefined): LatLng {
 
 const malformed = (what: string) => new HttpError(502, "maps_provider_error", `the maps service sent an unexpected answer (${what})`);
 
-function truckOptions(truck: TruckProfile | undefined) {
+/**
+ * Routes' travel-mode options for a vehicle's profile, or undefined when the
+ * record has none. SnapToRoads' truck options have no axle count.
+ */
+function truckModeOptions(truck: TruckProfile | undefined, { axles }: { axles: boolean }) {
   if (!truck) return undefined;
   const options = {
     GrossWeight: truck.grossWeightKg,
     Height: truck.heightCm,
     Width: truck.widthCm,
     Length: truck.lengthCm,
-    AxleCount: truck.axleCount,
+    ...(axles ? { AxleCount: truck.axleCount } : {}),
   };
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return Object.keys(given).length > 0 ? given : undefined;
+  return Object.keys(given).length > 0 ? { Truck: given } : undefined;
 }
 
 /** Runs one call with its client, turning the SDK's failures (and a runtime without the client) into the API's errors. */
@@ -185,7 +189,7 @@ export function amazonLocation(options: AmazonLocationOptions): LocationService 
             Origin: toPosition(origin),
             Destination: toPosition(destination),
             TravelMode: "Truck",
-            TravelModeOptions: truckOptions(o.truck) && { Truck: truckOptions(o.truck) },
+            TravelModeOptions: truckModeOptions(o.truck, { axles: true }),
             DepartureTime: o.departAt.toISOString(),
             LegGeometryFormat: "Simple",
           }),
@@ -207,7 +211,7 @@ export function amazonLocation(options: AmazonLocationOptions): LocationService 
           new sdk.SnapToRoadsCommand({
             TracePoints: trace.map((p) => ({ Position: toPosition(p), Timestamp: p.recordedAt, Speed: p.speedKmh, Heading: p.heading })),
             TravelMode: "Truck",
-            TravelModeOptions: truckOptions(truck) && { Truck: truckOptions(truck) },
+            TravelModeOptions: truckModeOptions(truck, { axles: false }),
             SnappedGeometryFormat: "Simple",
           }),
           { abortSignal },

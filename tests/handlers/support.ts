@@ -21,6 +21,7 @@ import { Role, Route, routeKey } from "../../handlers/routes";
 import { matchRoute } from "../../handlers/lib/http";
 import { openApiDocument } from "../../handlers/openapi";
 import type { paths } from "../../types/api";
+import type { Answer, Body, Method } from "../../types/operations";
 import { tripsOperations } from "../../handlers/trips/api";
 import { startEmbeddedPostgres } from "../../scripts/local/embedded-postgres";
 
@@ -154,15 +155,6 @@ export interface CallResult {
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
 
-type Method = "get" | "post" | "patch";
-type OperationOf<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
-/** The body of the operation's success, as the generated types (types/api.d.ts) describe it. */
-export type SuccessBody<P extends keyof paths, M extends Method> =
-  OperationOf<P, M> extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 ? JsonOf<R[S]> : never }[keyof R] : never;
-/** The request body the operation takes. */
-export type RequestBody<P extends keyof paths, M extends Method> = OperationOf<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
-
 /**
  * The tests' typed client, from the OpenAPI document's generated types: the
  * path template and method pick the operation, which types the body sent and
@@ -172,8 +164,8 @@ export async function request<P extends keyof paths, M extends Method>(
   handler: Handler,
   method: M,
   template: P,
-  options: Omit<CallOptions, "body"> & { params?: Record<string, string>; body?: RequestBody<P, M> } = {},
-): Promise<Omit<CallResult, "body"> & { body: SuccessBody<P, M> }> {
+  options: Omit<CallOptions, "body"> & { params?: Record<string, string>; body?: Body<P, M> } = {},
+): Promise<Omit<CallResult, "body"> & { body: Answer<P, M> }> {
   const path = String(template).replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ""));
   return call(handler, method.toUpperCase(), path, options);
 }

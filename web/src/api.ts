@@ -5,13 +5,9 @@
  * message, so screens can show them as the API says them.
  */
 import type { paths } from "../../types/api";
+import type { Answer, Body, Method } from "../../types/operations";
 
-export type Method = "get" | "post" | "patch";
-type OperationOf<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
-export type Answer<P extends keyof paths, M extends Method> =
-  OperationOf<P, M> extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 ? JsonOf<R[S]> : never }[keyof R] : never;
-export type Body<P extends keyof paths, M extends Method> = OperationOf<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+export type { Answer, Body, Method };
 
 export class ApiError extends Error {
   constructor(

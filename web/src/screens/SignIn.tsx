@@ -21,6 +21,12 @@ export function SignIn({ config, onSignedIn }: { config: RuntimeConfig; onSigned
     }
   };
 
+  const failure = error ? (
+    <Notice kind="error" title="Sign-in failed">
+      {error}
+    </Notice>
+  ) : null;
+
   if (!config.devSignIn && config.cognito) {
     const cognito = config.cognito;
     return (
@@ -30,11 +36,7 @@ export function SignIn({ config, onSignedIn }: { config: RuntimeConfig; onSigned
         <button type="button" disabled={busy} onClick={() => run(() => cognitoLogin(cognito).signinRedirect())}>
           Sign in
         </button>
-        {error ? (
-          <Notice kind="error" title="Sign-in failed">
-            {error}
-          </Notice>
-        ) : null}
+        {failure}
       </section>
     );
   }
@@ -77,11 +79,7 @@ export function SignIn({ config, onSignedIn }: { config: RuntimeConfig; onSigned
           Sign in as this user
         </button>
       </form>
-      {error ? (
-        <Notice kind="error" title="Sign-in failed">
-          {error}
-        </Notice>
-      ) : null}
+      {failure}
     </section>
   );
 }

@@ -115,11 +115,7 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
           Vehicle{" "}
           <select value={filter.vehicleId ?? ""} onChange={(e) => setFilter({ ...filter, vehicleId: e.target.value || undefined })}>
             <option value="">any</option>
-            {vehicles.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.registration}
-              </option>
-            ))}
+            <VehicleOptions vehicles={vehicles} />
           </select>
         </label>
       </form>
@@ -224,11 +220,7 @@ function Dispatch({
           <option value="" disabled>
             choose
           </option>
-          {vehicles.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.registration}
-            </option>
-          ))}
+          <VehicleOptions vehicles={vehicles} />
         </select>
       </label>
       <label>
@@ -246,6 +238,19 @@ function Dispatch({
       </label>
       <button type="submit">Dispatch</button>
     </form>
+  );
+}
+
+/** The organisation's vehicles as a select's options, by registration. */
+function VehicleOptions({ vehicles }: { vehicles: Vehicle[] }) {
+  return (
+    <>
+      {vehicles.map((v) => (
+        <option key={v.id} value={v.id}>
+          {v.registration}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -287,11 +292,7 @@ function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (e: Fo
           Vehicle{" "}
           <select name="vehicleId" defaultValue="">
             <option value="">later</option>
-            {vehicles.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.registration}
-              </option>
-            ))}
+            <VehicleOptions vehicles={vehicles} />
           </select>
         </label>
         <button type="submit">Create trip</button>

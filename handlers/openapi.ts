@@ -107,8 +107,14 @@ function parameters(request: RequestSchemas) {
 
 const ROLE_TEXT = (route: Route) => (route.auth === "none" ? "Public." : `Roles: ${route.roles.join(", ")}.`);
 
-/** The OpenAPI 3.1 document of the route table. */
-export function openApiDocument() {
+let built: ReturnType<typeof buildDocument> | undefined;
+
+/** The OpenAPI 3.1 document of the route table, built once per process: it is the same for every request. */
+export function openApiDocument(): ReturnType<typeof buildDocument> {
+  return (built ??= buildDocument());
+}
+
+function buildDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const { request } = contractOf(route);

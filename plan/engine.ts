@@ -221,6 +221,8 @@ class RecordingMonitor extends MockMonitor {
         // The engine, not the SDK, marks these outputs secret; the stock mock does not.
         if (secretOutputs.length > 0) response.setObject(Struct.fromJavaScript(markSecret(response.getObject().toJavaScript(), secretOutputs)));
       }
+      // The SDK interpolates the response into a debug line whether or not it is logged.
+      if (response) response.toString = () => "RegisterResourceResponse";
       callback(err, response);
     });
   }
@@ -276,24 +278,41 @@ let running: Promise<unknown> = Promise.resolve();
  * program's StackConfigError (bad config), or whatever else the program threw.
  */
 export function runProgram(options: RunOptions): Promise<ProgramRun> {
-  const run = running.then(() => withoutSourceMaps(() => runExclusive(options)));
+  const run = running.then(() => withoutDebugBookkeeping(() => runExclusive(options)));
   running = run.catch(() => undefined);
   return run;
 }
 
+// SDK internals the shortcuts below replace for the length of a run; both are
+// module exports the SDK calls through its module objects.
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> };
+const { Resource } = pulumi as unknown as { Resource: { callsites(): unknown[] } };
+
 /**
- * The SDK captures a full stack trace for every resource it registers; with
- * source maps on (the TypeScript loader turns them on), mapping those traces
- * costs about a second per program run. Nothing offline reads them, so they
- * are left unmapped while the program runs.
+ * The SDK does debugging work for every resource that nothing offline reads,
+ * and it is most of a run's time:
+ * - it captures a stack trace for every resource (for its source position) and
+ *   for every RPC promise (for its leak report at exit), and with source maps
+ *   on (the TypeScript loader turns them on) each trace is mapped too;
+ * - it formats every registration response into a debug log line, which is
+ *   evaluated even when debug logging is off, and a response carries the
+ *   resource's whole state, Lambda bundles included (see RecordingMonitor).
+ * None of it reaches a plan: the mock engine ignores source positions, and a
+ * run's promises all settle before it returns. Errors keep their stacks.
  */
-async function withoutSourceMaps<T>(work: () => Promise<T>): Promise<T> {
-  const enabled = process.sourceMapsEnabled;
+async function withoutDebugBookkeeping<T>(work: () => Promise<T>): Promise<T> {
+  const sourceMaps = process.sourceMapsEnabled;
+  const { debuggablePromise } = debuggable;
+  const { callsites } = Resource;
   process.setSourceMapsEnabled(false);
+  debuggable.debuggablePromise = (promise) => promise;
+  Resource.callsites = () => [];
   try {
     return await work();
   } finally {
-    process.setSourceMapsEnabled(enabled);
+    process.setSourceMapsEnabled(sourceMaps);
+    debuggable.debuggablePromise = debuggablePromise;
+    Resource.callsites = callsites;
   }
 }
 

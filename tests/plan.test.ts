@@ -97,6 +97,22 @@ describe("mock engine", () => {
     assert.equal(after.resources[0].name, "tms-dev");
   });
 
+  it("skips the SDK's debug bookkeeping only while a program runs, and a failing program's error keeps its stack", async () => {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const { Resource } = require("@pulumi/pulumi");
+    const before = [debuggable.debuggablePromise, Resource.callsites, process.sourceMapsEnabled];
+    let during: unknown[] = [];
+    const failing = async () => {
+      during = [debuggable.debuggablePromise, Resource.callsites];
+      throw new Error("broken program");
+    };
+    const err = await runProgram({ stack: "dev", program: failing }).catch((e) => e);
+    assert.notEqual(during[0], before[0], "no stack trace per RPC promise during a run");
+    assert.notEqual(during[1], before[1], "no stack trace per resource during a run");
+    assert.deepEqual([debuggable.debuggablePromise, Resource.callsites, process.sourceMapsEnabled], before);
+    assert.match(err.stack, /broken program\n\s+at .*failing \(.*plan\.test\.ts:\d+/);
+  });
+
   it("builds URNs as the engine does: type chains under components, none under the stack", async () => {
     const run = await runStack("prod");
     const network = run.find("tms:network:Network");

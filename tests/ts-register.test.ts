@@ -68,4 +68,22 @@ describe("scripts/ts-register.cjs: the TypeScript loader of the scripts, mocha a
     assert.equal(status, 1);
     assert.match(stderr, /main\.ts:6:\d+/);
   });
+
+  it("starts the Pulumi SDK without the TypeScript compiler, and loads it when closure serialization asks", async () => {
+    const main = path.join(dir, "main.ts");
+    fs.writeFileSync(
+      main,
+      [
+        `require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});`,
+        'const loaded = () => Object.keys(require.cache).some((m) => m.includes("/typescript/lib/"));',
+        "const before = loaded();",
+        `const { parseFunction } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/runtime/closure/parseFunction"))});`,
+        "const [error, parsed] = parseFunction('(a: number) => a + 1');",
+        "console.log(JSON.stringify({ before, after: loaded(), error, parsed: Boolean(parsed) }));",
+      ].join("\n"),
+    );
+    const { status, stdout, stderr } = await runTs(main, cacheDir);
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout), { before: false, after: true, error: "", parsed: true });
+  });
 });

@@ -11,11 +11,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseOptions } from "./local/cli";
+import { CommandIo, parseOptions, run } from "./local/cli";
 
 const ROOT = path.resolve(__dirname, "..");
-const values = parseOptions({ rounds: { type: "string", default: "3" } }, "usage: npm run bench:loop [-- --rounds N]");
-const rounds = Math.max(1, Number(values.rounds));
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,29 +38,37 @@ const steps: [string, string[]][] = [
   ["  npm run format:check (prettier)", ["run", "-s", "format:check"]],
   ["  npm run test:unit (mocha, 2 workers)", ["run", "-s", "test:unit"]],
 ];
-const measurements: Record<string, number[]> = Object.fromEntries(steps.map(([what]) => [what, []]));
-const files: Record<string, number[]> = {};
-for (let round = 1; round <= rounds; round++) {
-  process.stderr.write(`round ${round}/${rounds}\n`);
-  for (const [what, args] of steps) measurements[what].push(timed(npm, args));
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-loop-")), "times.json");
-  const reporter = ["--no-parallel", "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")];
-  timed(npm, ["run", "-s", "test:unit", "--", ...reporter], { ...process.env, TMS_FILE_TIMES: out });
-  for (const [file, ms] of Object.entries(JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, number>)) (files[file] ??= []).push(ms);
+
+function main(io: CommandIo): number {
+  const values = parseOptions({ rounds: { type: "string", default: "3" } }, "usage: npm run bench:loop [-- --rounds N]", io.args);
+  const rounds = Math.max(1, Number(values.rounds));
+  const measurements: Record<string, number[]> = Object.fromEntries(steps.map(([what]) => [what, []]));
+  const files: Record<string, number[]> = {};
+  for (let round = 1; round <= rounds; round++) {
+    process.stderr.write(`round ${round}/${rounds}\n`);
+    for (const [what, args] of steps) measurements[what].push(timed(npm, args));
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-loop-")), "times.json");
+    const reporter = ["--no-parallel", "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")];
+    timed(npm, ["run", "-s", "test:unit", "--", ...reporter], { ...process.env, TMS_FILE_TIMES: out });
+    for (const [file, ms] of Object.entries(JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, number>)) (files[file] ??= []).push(ms);
+  }
+
+  const rows: [string, string][] = [
+    ...Object.entries(measurements).map(([what, xs]): [string, string] => [what, spread(xs)]),
+    ...Object.entries(files)
+      .sort((a, b) => median(b[1]) - median(a[1]))
+      .map(([file, xs]): [string, string] => [`mocha in one process: ${file}`, spread(xs)]),
+  ];
+  const width = Math.max(...rows.map(([what]) => what.length));
+  io.out(
+    [
+      `Development loop (${os.cpus().length} cores, Node ${process.version}; median (min–max) of ${rounds} rounds)`,
+      "",
+      ...rows.map(([what, v]) => `${what.padEnd(width)}  ${v}`),
+      "",
+    ].join("\n"),
+  );
+  return 0;
 }
 
-const rows: [string, string][] = [
-  ...Object.entries(measurements).map(([what, xs]): [string, string] => [what, spread(xs)]),
-  ...Object.entries(files)
-    .sort((a, b) => median(b[1]) - median(a[1]))
-    .map(([file, xs]): [string, string] => [`mocha in one process: ${file}`, spread(xs)]),
-];
-const width = Math.max(...rows.map(([what]) => what.length));
-process.stdout.write(
-  [
-    `Development loop (${os.cpus().length} cores, Node ${process.version}; median (min–max) of ${rounds} rounds)`,
-    "",
-    ...rows.map(([what, v]) => `${what.padEnd(width)}  ${v}`),
-    "",
-  ].join("\n"),
-);
+run({ main });

@@ -10,12 +10,12 @@ import { diffPlans, formatDiff } from "../plan/diff";
 import { PlanInputError, runProgram } from "../plan/engine";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
 import { PlanFileError, buildPlan, formatPlan, planExitCode, readPlanFile } from "../plan/report";
-import { fail, parseOptions, run } from "./local/cli";
+import { Command, CommandIo, fail, parseOptions, run } from "./local/cli";
 
 const USAGE =
   "usage: npm run plan -- --stack <name> [--json] [--config <stack config file>] [--policy-config <policy pack config file>] [--against <old plan.json>]";
 
-async function main(): Promise<number> {
+async function main(io: CommandIo): Promise<number> {
   const values = parseOptions(
     {
       stack: { type: "string", short: "s" },
@@ -25,11 +25,12 @@ async function main(): Promise<number> {
       against: { type: "string" },
     },
     USAGE,
+    io.args,
   );
   if (!values.stack) fail(2, `--stack is required\n${USAGE}`);
 
   // --json promises JSON alone on stdout; anything the runtime prints goes to stderr.
-  if (values.json) console.log = console.error;
+  if (values.json) io.reserveStdout();
   // Read first: a wrong path should not wait for the program.
   const against = values.against === undefined ? undefined : { file: values.against, plan: readPlanFile(values.against) };
 
@@ -40,9 +41,9 @@ async function main(): Promise<number> {
   const plan = buildPlan(program, await checkStack(program.resources, values.stack, values["policy-config"]));
   if (against) {
     const diff = diffPlans(against.plan, plan);
-    process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, against.file));
+    io.out(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, against.file));
   } else {
-    process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+    io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   }
   return planExitCode(plan);
 }
@@ -52,4 +53,6 @@ function isBadInput(err: unknown): boolean {
   return err instanceof PlanInputError || err instanceof PlanFileError || err instanceof PolicyConfigError || (err as Error)?.name === "StackConfigError";
 }
 
-run(main, isBadInput);
+export const planCommand: Command = { main, isBadInput };
+
+if (require.main === module) run(planCommand);

@@ -8,19 +8,19 @@
  */
 import { PlanFileError, readPlanFile, renderPolicy } from "../plan/report";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
-import { fail, parseOptions, run } from "./local/cli";
+import { Command, CommandIo, fail, parseOptions, run } from "./local/cli";
 
 const USAGE = "usage: npm run policy:check -- --plan <plan.json> [--json] [--policy-config <policy pack config file>]";
 
-async function main(): Promise<number> {
-  const values = parseOptions({ plan: { type: "string" }, json: { type: "boolean", default: false }, "policy-config": { type: "string" } }, USAGE);
+async function main(io: CommandIo): Promise<number> {
+  const values = parseOptions({ plan: { type: "string" }, json: { type: "boolean", default: false }, "policy-config": { type: "string" } }, USAGE, io.args);
   if (!values.plan) fail(2, `--plan is required\n${USAGE}`);
   const plan = readPlanFile(values.plan);
   const report = await checkStack(plan.resources, plan.stack, values["policy-config"]);
-  process.stdout.write(
-    values.json ? `${JSON.stringify(report, null, 2)}\n` : `Policy check of ${values.plan} (stack ${plan.stack}):\n${renderPolicy(report).join("\n")}\n`,
-  );
+  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : `Policy check of ${values.plan} (stack ${plan.stack}):\n${renderPolicy(report).join("\n")}\n`);
   return report.summary.mandatory > 0 ? 1 : 0;
 }
 
-run(main, (err) => err instanceof PolicyConfigError || err instanceof PlanFileError);
+export const policyCheckCommand: Command = { main, isBadInput: (err) => err instanceof PolicyConfigError || err instanceof PlanFileError };
+
+if (require.main === module) run(policyCheckCommand);

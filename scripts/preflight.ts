@@ -9,17 +9,19 @@
  */
 import { decodeConfigValues, parseStackConfig } from "../config";
 import { PlanInputError, stackConfigValues } from "../plan/engine";
-import { fail, parseOptions, run } from "./local/cli";
+import { Command, CommandIo, fail, parseOptions, run } from "./local/cli";
 import { preflight, requirementsOf } from "./preflight/checks";
 
 const USAGE = "usage: npm run preflight -- --stack <name>";
 
-async function main(): Promise<number> {
-  const values = parseOptions({ stack: { type: "string", short: "s" } }, USAGE);
+async function main(io: CommandIo): Promise<number> {
+  const values = parseOptions({ stack: { type: "string", short: "s" } }, USAGE, io.args);
   if (!values.stack) fail(2, `--stack is required\n${USAGE}`);
   const { values: raw, secretKeys } = stackConfigValues({ stack: values.stack });
   const config = parseStackConfig(decodeConfigValues(raw), values.stack, new Set(secretKeys));
-  return preflight(requirementsOf(config), (line) => process.stdout.write(`${line}\n`));
+  return preflight(requirementsOf(config), (line) => io.out(`${line}\n`));
 }
 
-run(main, (err) => err instanceof PlanInputError || (err as Error)?.name === "StackConfigError");
+export const preflightCommand: Command = { main, isBadInput: (err) => err instanceof PlanInputError || (err as Error)?.name === "StackConfigError" };
+
+if (require.main === module) run(preflightCommand);

@@ -6,7 +6,8 @@ import { changedPaths, diffPlans } from "../plan/diff";
 import { PlanResource, runProgram } from "../plan/engine";
 import { buildPlan, NO_POLICY_PACK, Plan } from "../plan/report";
 import { checkStack } from "../policy/evaluate";
-import { runScript } from "./cli";
+import { planCommand } from "../scripts/plan";
+import { invoke } from "./cli";
 
 const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::tms::${type}::${name}`;
 
@@ -158,7 +159,7 @@ describe("npm run plan -- --against", () => {
 
   it("prints prod against dev as a readable diff and exits 0", async function () {
     this.timeout(120_000);
-    const result = await runScript("plan", "--stack", "prod", "--against", devFile);
+    const result = await invoke(planCommand, "--stack", "prod", "--against", devFile);
     assert.equal(result.status, 0, result.stderr);
     const out = result.stdout;
     assert.match(out, /^Plan diff: tms\/prod against .*dev\.json \(tms\/dev\)\n/);
@@ -171,7 +172,7 @@ describe("npm run plan -- --against", () => {
 
   it("--json prints the diff as a document", async function () {
     this.timeout(120_000);
-    const result = await runScript("plan", "--stack", "dev", "--against", devFile, "--json");
+    const result = await invoke(planCommand, "--stack", "dev", "--against", devFile, "--json");
     assert.equal(result.status, 0, result.stderr);
     const diff = JSON.parse(result.stdout);
     assert.deepEqual([diff.added, diff.removed, diff.changed, diff.renamed], [[], [], [], null]);
@@ -186,7 +187,7 @@ describe("npm run plan -- --against", () => {
       handWritten,
       JSON.stringify({ stack: "prod", resources: [], policy: { pack: "tms-guardrails", violations: [finding, { ...finding, policy: "other" }] } }),
     );
-    const result = await runScript("plan", "--stack", "prod", "--against", handWritten);
+    const result = await invoke(planCommand, "--stack", "prod", "--against", handWritten);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /\nPolicy: mandatory 0 → 0, advisory 2 → \d+\n/);
   });
@@ -196,8 +197,8 @@ describe("npm run plan -- --against", () => {
     const notPlan = path.join(dir, "not-a-plan.json");
     fs.writeFileSync(notPlan, JSON.stringify({ resources: {} }));
     const [missing, wrong] = await Promise.all([
-      runScript("plan", "--stack", "dev", "--against", path.join(dir, "nope.json")),
-      runScript("plan", "--stack", "dev", "--against", notPlan),
+      invoke(planCommand, "--stack", "dev", "--against", path.join(dir, "nope.json")),
+      invoke(planCommand, "--stack", "dev", "--against", notPlan),
     ]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /cannot read plan .*nope\.json/);

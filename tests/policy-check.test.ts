@@ -5,9 +5,12 @@ import * as path from "path";
 import { runProgram } from "../plan/engine";
 import { buildPlan, Plan } from "../plan/report";
 import { checkStack } from "../policy/evaluate";
-import { runScript } from "./cli";
+import { policyCheckCommand } from "../scripts/policy-check";
+import { invoke, runScript } from "./cli";
 
-const policyCheck = (...args: string[]) => runScript("policy-check", ...args);
+/** Runs `npm run policy:check -- <args>`: in this process, or as its own process the way a user does. */
+const policyCheck = (...args: string[]) => invoke(policyCheckCommand, ...args);
+const policyCheckProcess = (...args: string[]) => runScript("policy-check", ...args);
 
 let prodPlan: Promise<string> | undefined;
 
@@ -62,7 +65,7 @@ describe("npm run policy:check", function () {
     const entries = await Promise.all([
       policyCheck("--plan", files.clean).then((r) => ["clean", r] as const),
       policyCheck("--plan", files.openRds).then((r) => ["openRds", r] as const),
-      policyCheck("--plan", files.starAction, "--json").then((r) => ["starAction", r] as const),
+      policyCheckProcess("--plan", files.starAction, "--json").then((r) => ["starAction", r] as const),
       policyCheck("--plan", files.unencryptedDb).then((r) => ["unencryptedDb", r] as const),
       policyCheck("--plan", files.notAPlan).then((r) => ["notAPlan", r] as const),
       policyCheck("--plan", files.clean, "--policy-config", path.join(dir, "missing.json")).then((r) => ["missingConfig", r] as const),

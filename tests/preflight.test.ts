@@ -13,7 +13,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { decodeConfigValues, parseStackConfig } from "../config";
 import { stackConfigValues } from "../plan/engine";
 import { PREFLIGHT_EXIT, Requirements, preflight, requirementsOf } from "../scripts/preflight/checks";
-import { runScript } from "./cli";
+import { preflightCommand } from "../scripts/preflight";
+import { invoke, runScript } from "./cli";
 
 const requirements = (stack: string, config?: Record<string, unknown>) => {
   const { values, secretKeys } = stackConfigValues({ stack, config });
@@ -164,7 +165,7 @@ describe("npm run preflight", () => {
 
   it("refuses bad arguments and an unknown stack with exit 2", async () => {
     assert.equal((await runScript("preflight")).status, 2);
-    const unknown = await runScript("preflight", "--stack", "nope");
+    const unknown = await invoke(preflightCommand, "--stack", "nope");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /no stack "nope"/);
   });

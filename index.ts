@@ -10,6 +10,7 @@ import { ApiTier } from "./components/api";
 import { Auth } from "./components/auth";
 import { Database } from "./components/database";
 import { Edge } from "./components/edge";
+import { MapAccess } from "./components/map-access";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { DocumentStore } from "./components/storage";
@@ -77,6 +78,16 @@ const documents = new DocumentStore(
 const [siteUrlOfEdge, resolveSiteUrl] = pulumi.deferredOutput<string>();
 const auth = new Auth("auth", { namePrefix, ...config.auth, callbackUrls: [pulumi.interpolate`${siteUrlOfEdge}/`, ...config.auth.callbackUrls] }, opts);
 
+// Signed-in users' browsers read map tiles with short-lived credentials; the estimate provider has no base map.
+const mapAccess =
+  config.maps.provider === "amazon-location"
+    ? new MapAccess(
+        "maps",
+        { namePrefix, region: config.region, userPool: { issuerUrl: auth.issuerUrl, clientId: auth.clientId }, style: config.maps.style },
+        opts,
+      )
+    : undefined;
+
 const api = new ApiTier(
   "api",
   {
@@ -118,15 +129,19 @@ const edge = new Edge(
       apiBase: "",
       region: config.region,
       cognito: { authority: auth.issuerUrl, clientId: auth.clientId, domain: auth.hostedDomain },
+      map: mapAccess && { styleUrl: mapAccess.styleUrl, identityPoolId: mapAccess.identityPoolId },
     },
     priceClass: config.edge.priceClass,
     logRetentionDays: config.logRetentionDays,
-    // What the SPA talks to besides itself: Cognito and presigned document URLs.
+    // What the SPA talks to besides itself: Cognito, presigned document URLs and the map's tiles.
     connectOrigins: [
       pulumi.interpolate`https://cognito-idp.${config.region}.amazonaws.com`,
       pulumi.interpolate`https://${auth.hostedDomain}`,
       pulumi.interpolate`https://${documents.bucketName}.s3.${config.region}.amazonaws.com`,
+      ...(mapAccess?.origins ?? []),
     ],
+    // MapLibre starts its workers from blob: URLs.
+    workerSources: mapAccess ? ["blob:"] : [],
   },
   opts,
 );
@@ -180,6 +195,7 @@ export const apiUrl = api.apiEndpoint;
 export const apiId = api.apiId;
 export const functionNames = api.functionNames;
 export const cognito = { userPoolId: auth.userPoolId, clientId: auth.clientId, issuerUrl: auth.issuerUrl, hostedDomain: auth.hostedDomain };
+export const mapIdentityPoolId = mapAccess?.identityPoolId;
 export const dashboardName = observability.dashboardName;
 export const alarmTopicArn = observability.alarmTopicArn;
 export const siteUrl = edge.siteUrl;

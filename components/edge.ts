@@ -217,6 +217,12 @@ export interface EdgeArgs {
   siteConfig?: pulumi.Input<Record<string, unknown>>;
   /** Origins the SPA may call besides its own (Cognito, the documents bucket), for its CSP. */
   connectOrigins?: pulumi.Input<string>[];
+  /**
+   * Where the SPA may start web workers from besides its own origin, for its
+   * CSP's `worker-src`. @default [] (its own origin only)
+   * @example ["blob:"] (MapLibre)
+   */
+  workerSources?: string[];
   /** Days the access logs are kept. @default 90 */
   logRetentionDays?: number;
   /** @default "PriceClass_200" (includes India) */
@@ -389,6 +395,7 @@ export class Edge extends pulumi.ComponentResource {
         [
           "default-src 'self'",
           `connect-src 'self' ${origins.join(" ")}`.trim(),
+          `worker-src 'self' ${(args.workerSources ?? []).join(" ")}`.trim(),
           "img-src 'self' data: blob: https:",
           "style-src 'self' 'unsafe-inline'",
           "script-src 'self'",

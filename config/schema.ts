@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as z from "zod";
 import { DB_DEFAULTS, connectionDemand, defaultMaxConnections, postgresProblems } from "../rules/database";
-import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, MAPS_PROVIDERS, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
+import { DB_POOL, FUNCTIONS, FUNCTION_NAMES, FunctionName, MAP_STYLES, MAPS_PROVIDERS, POSITION_RETENTION, reservedConcurrencyOf } from "../rules/functions";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../rules/logs";
 import { NETWORK_DEFAULTS, subnetLayoutProblems } from "../rules/network";
 import { RawStackConfig, describeIssue, valueAt } from "./errors";
@@ -152,6 +152,11 @@ const mapsSchema = z.strictObject({
    * great-circle estimate (no AWS call, no geocoding of addresses).
    */
   provider: z.enum(MAPS_PROVIDERS).default("amazon-location"),
+  /**
+   * The web app's base map, from Amazon Location (with the amazon-location
+   * provider; the estimate provider draws positions on a plain background).
+   */
+  style: z.enum(MAP_STYLES).default("Standard"),
 });
 
 const edgeSchema = z.strictObject({
@@ -200,7 +205,7 @@ const stackConfigSchema = z
     "tms:functions": functionsSchema,
     "tms:auth": authSchema,
     "tms:api": apiSchema.default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
-    "tms:maps": mapsSchema.default({ provider: "amazon-location" }),
+    "tms:maps": mapsSchema.default({ provider: "amazon-location", style: "Standard" }),
     "tms:positionRetentionDays": z.number().int().min(POSITION_RETENTION.min).max(POSITION_RETENTION.max).default(POSITION_RETENTION.defaultDays),
     "tms:observability": z.strictObject({ alarmEmail: z.email().optional() }).default({}),
     "tms:edge": edgeSchema,

@@ -112,6 +112,9 @@ export interface EnvVar {
 /** Where maps answers come from: Amazon Location Service, or the built-in great-circle estimate. */
 export const MAPS_PROVIDERS = ["amazon-location", "estimate"] as const;
 export type MapsProvider = (typeof MAPS_PROVIDERS)[number];
+/** Amazon Location's map styles (Maps V2), for the web app's base map. */
+export const MAP_STYLES = ["Standard", "Monochrome", "Hybrid", "Satellite"] as const;
+export type MapStyle = (typeof MAP_STYLES)[number];
 
 const intFrom = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const arn = () => z.string().min(1);

@@ -251,6 +251,10 @@ describe("Edge: deploying a built SPA", () => {
         clientId: (run.outputs.cognito as Record<string, string>).clientId,
         domain: (run.outputs.cognito as Record<string, string>).hostedDomain,
       },
+      map: {
+        styleUrl: "https://maps.geo.ap-south-1.amazonaws.com/v2/styles/Standard/descriptor",
+        identityPoolId: run.find("aws:cognito/identityPool:IdentityPool").id,
+      },
     });
     await assert.rejects(
       runStack("dev", { "tms:edge": { spaDirectory: path.join(dir, "missing") } }),

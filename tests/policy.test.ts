@@ -263,6 +263,11 @@ const CASES: Record<string, Case> = {
     fail: [role({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" })],
     message: /trusts AWS "\*"/,
   },
+  "cognito-identity-pool-no-guests": {
+    pass: [res("aws:cognito/identityPool:IdentityPool", "pool", { identityPoolName: "p", allowUnauthenticatedIdentities: false, allowClassicFlow: false })],
+    fail: [res("aws:cognito/identityPool:IdentityPool", "pool", { identityPoolName: "p", allowUnauthenticatedIdentities: true })],
+    message: /allowUnauthenticatedIdentities is true/,
+  },
   "iam-pass-role-scoped": {
     pass: [role(lambdaTrust, { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::1:role/tms-prod-scheduler" })],
     fail: [role(lambdaTrust, { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::1:role/*" })],
@@ -354,6 +359,43 @@ describe("policy pack: every policy passes and fails", () => {
       });
     });
   }
+});
+
+describe("policy pack: a role for a Cognito identity pool's users", () => {
+  const cognitoTrust = (condition: Record<string, unknown>, action = "sts:AssumeRoleWithWebIdentity") => ({
+    Effect: "Allow",
+    Principal: { Federated: "cognito-identity.amazonaws.com" },
+    Action: action,
+    Condition: condition,
+  });
+  const aud = { StringEquals: { "cognito-identity.amazonaws.com:aud": "ap-south-1:1b2c3d4e-0000-4000-8000-000000000001" } };
+  const amr = { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } };
+  const trustFindings = async (trust: unknown) => only(await evaluate([role(trust)]), "iam-trust-service-principal").map((v) => v.message);
+
+  it("is trusted when it names its pool (aud) and signed-in identities (amr)", async () => {
+    assert.deepEqual(await trustFindings(cognitoTrust({ ...aud, ...amr })), []);
+  });
+  it("is refused without aud: any identity pool in any account could assume it", async () => {
+    assert.match((await trustFindings(cognitoTrust(amr)))[0], /without StringEquals cognito-identity\.amazonaws\.com:aud/);
+    const wildcard = { StringEquals: { "cognito-identity.amazonaws.com:aud": "ap-south-1:*" } };
+    assert.match((await trustFindings(cognitoTrust({ ...wildcard, ...amr })))[0], /:aud naming its identity pool/);
+  });
+  it("is refused without amr = authenticated: guests could assume it", async () => {
+    assert.match((await trustFindings(cognitoTrust(aud)))[0], /amr = "authenticated": guests could assume it/);
+    const guests = { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } };
+    assert.match((await trustFindings(cognitoTrust({ ...aud, ...guests })))[0], /guests could assume it/);
+  });
+  it("is refused for any action but sts:AssumeRoleWithWebIdentity", async () => {
+    assert.match((await trustFindings(cognitoTrust({ ...aud, ...amr }, "sts:AssumeRole")))[0], /only sts:AssumeRoleWithWebIdentity/);
+  });
+  it("still refuses other Federated principals unless the pack's config allows them", async () => {
+    const github = {
+      Effect: "Allow",
+      Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com" },
+      Action: "sts:AssumeRoleWithWebIdentity",
+    };
+    assert.match((await trustFindings(github))[0], /trusts a Federated principal; allowed: Service/);
+  });
 });
 
 describe("policy pack: pack-wide rules", () => {

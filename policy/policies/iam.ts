@@ -131,11 +131,12 @@ export const iamPolicies: TmsPolicy[] = [
   }),
   resourcePolicy<{ allowedPrincipalTypes: string[] }>({
     name: "iam-trust-service-principal",
-    description: 'Role trust policies name a service principal, never "*".',
+    description:
+      'Role trust policies name a service principal, never "*"; a Cognito identity pool\'s role trusts that pool (aud) and its signed-in identities (amr) alone.',
     enforcementLevel: "mandatory",
     severity: "critical",
     remediation:
-      'Trust only the AWS service that assumes the role (e.g. { Service: "lambda.amazonaws.com" }), with aws:SourceAccount/SourceArn conditions where the service supports them.',
+      'Trust only the AWS service that assumes the role (e.g. { Service: "lambda.amazonaws.com" }), with aws:SourceAccount/SourceArn conditions where the service supports them. For { Federated: "cognito-identity.amazonaws.com" }: Action sts:AssumeRoleWithWebIdentity, StringEquals cognito-identity.amazonaws.com:aud = the pool id, and ForAnyValue:StringLike cognito-identity.amazonaws.com:amr = "authenticated".',
     config: {
       allowedPrincipalTypes: {
         type: "array",
@@ -156,10 +157,25 @@ export const iamPolicies: TmsPolicy[] = [
         }
         for (const [kind, value] of Object.entries(principal)) {
           if (asArray(value).includes("*")) report(`trust ${label} trusts ${kind} "*"`);
-          else if (!config.allowedPrincipalTypes.includes(kind))
+          else if (kind === "Federated" && asArray(value).every((v) => v === COGNITO_IDENTITY)) {
+            const problem = cognitoIdentityTrustProblem(statement);
+            if (problem) report(`trust ${label} ${problem}`);
+          } else if (!config.allowedPrincipalTypes.includes(kind))
             report(`trust ${label} trusts a ${kind} principal; allowed: ${config.allowedPrincipalTypes.join(", ")}`);
         }
       });
+    },
+  }),
+  resourcePolicy({
+    name: "cognito-identity-pool-no-guests",
+    description: "Cognito identity pools give AWS credentials to signed-in users only, through the enhanced flow.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediation: "Set allowUnauthenticatedIdentities: false and allowClassicFlow: false (the classic flow lets a client pick any role the pool may hand out).",
+    types: ["aws:cognito/identityPool:IdentityPool"],
+    validate: (props, report) => {
+      if (props.allowUnauthenticatedIdentities === true) report("allowUnauthenticatedIdentities is true: anyone on the internet gets credentials");
+      if (props.allowClassicFlow === true) report("allowClassicFlow is true");
     },
   }),
   resourcePolicy({
@@ -179,3 +195,24 @@ export const iamPolicies: TmsPolicy[] = [
     },
   }),
 ];
+
+const COGNITO_IDENTITY = "cognito-identity.amazonaws.com";
+
+/**
+ * What is wrong with a statement trusting Cognito identity pools, if anything.
+ * Without `aud`, any identity pool in any account could hand out this role's
+ * credentials; without `amr` = "authenticated", so could a guest identity.
+ * See IAM's "Role trust and permissions" for Amazon Cognito identity pools.
+ */
+function cognitoIdentityTrustProblem(statement: Record<string, any>): string | undefined {
+  const actions = asArray(statement.Action);
+  if (actions.length !== 1 || actions[0] !== "sts:AssumeRoleWithWebIdentity")
+    return `lets Cognito identities call ${actions.join(", ")}; only sts:AssumeRoleWithWebIdentity`;
+  const audiences = asArray(statement.Condition?.StringEquals?.[`${COGNITO_IDENTITY}:aud`]);
+  if (audiences.length === 0 || audiences.some((a) => typeof a !== "string" || /[*?]/.test(a)))
+    return `trusts Cognito identities without StringEquals ${COGNITO_IDENTITY}:aud naming its identity pool: any pool in any account could assume it`;
+  const amr = asArray(statement.Condition?.["ForAnyValue:StringLike"]?.[`${COGNITO_IDENTITY}:amr`]);
+  if (amr.length !== 1 || amr[0] !== "authenticated")
+    return `trusts Cognito identities without ForAnyValue:StringLike ${COGNITO_IDENTITY}:amr = "authenticated": guests could assume it`;
+  return undefined;
+}

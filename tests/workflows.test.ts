@@ -199,7 +199,11 @@ describe("GitHub workflows: the pipeline", () => {
 
   it("has the Pulumi CLI start the program as npm run plan does, without a type-check per preview (npm test type-checks once)", () => {
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
-    assert.deepEqual(project.runtime.options, { typescript: false, nodeargs: "--max-semi-space-size=32 --require ./scripts/ts-register.cjs", packagemanager: "npm" });
+    assert.deepEqual(project.runtime.options, {
+      typescript: false,
+      nodeargs: "--max-semi-space-size=32 --require ./scripts/ts-register.cjs",
+      packagemanager: "npm",
+    });
     const plan = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.plan;
     assert.equal(plan, `node ${project.runtime.options.nodeargs} scripts/plan.ts`);
   });

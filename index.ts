@@ -129,7 +129,7 @@ const edge = new Edge(
       apiBase: "",
       region: config.region,
       cognito: { authority: auth.issuerUrl, clientId: auth.clientId, domain: auth.hostedDomain },
-      map: mapAccess && { styleUrl: mapAccess.styleUrl, identityPoolId: mapAccess.identityPoolId },
+      map: mapAccess && { styleUrl: mapAccess.styleUrl, identityPoolId: mapAccess.identityPoolId, loginProvider: mapAccess.loginProvider },
     },
     priceClass: config.edge.priceClass,
     logRetentionDays: config.logRetentionDays,
@@ -140,8 +140,6 @@ const edge = new Edge(
       pulumi.interpolate`https://${documents.bucketName}.s3.${config.region}.amazonaws.com`,
       ...(mapAccess?.origins ?? []),
     ],
-    // MapLibre starts its workers from blob: URLs.
-    workerSources: mapAccess ? ["blob:"] : [],
   },
   opts,
 );

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, awsContext, createKey, keyPolicy } from "./common";
+import { contentSecurityPolicy, contentTypeOf } from "../rules/site";
 import { createSecureBucket } from "./secure-bucket";
 
 /** AWS-managed CloudFront policies (stable ids, the same in every account). */
@@ -24,24 +25,6 @@ export const SPA_ROUTER = `function handler(event) {
   if (last.indexOf(".") === -1) request.uri = "/index.html";
   return request;
 }`;
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-  ".woff2": "font/woff2",
-  ".webmanifest": "application/manifest+json",
-};
 
 /** index.html must always be revalidated; fingerprinted assets never change; the rest briefly. */
 export function cacheControlFor(file: string): string {
@@ -217,12 +200,6 @@ export interface EdgeArgs {
   siteConfig?: pulumi.Input<Record<string, unknown>>;
   /** Origins the SPA may call besides its own (Cognito, the documents bucket), for its CSP. */
   connectOrigins?: pulumi.Input<string>[];
-  /**
-   * Where the SPA may start web workers from besides its own origin, for its
-   * CSP's `worker-src`. @default [] (its own origin only)
-   * @example ["blob:"] (MapLibre)
-   */
-  workerSources?: string[];
   /** Days the access logs are kept. @default 90 */
   logRetentionDays?: number;
   /** @default "PriceClass_200" (includes India) */
@@ -389,23 +366,7 @@ export class Edge extends pulumi.ComponentResource {
   }
 
   private createSecurityHeaders(name: string, args: EdgeArgs) {
-    const csp = pulumi
-      .all(args.connectOrigins ?? [])
-      .apply((origins) =>
-        [
-          "default-src 'self'",
-          `connect-src 'self' ${origins.join(" ")}`.trim(),
-          `worker-src 'self' ${(args.workerSources ?? []).join(" ")}`.trim(),
-          "img-src 'self' data: blob: https:",
-          "style-src 'self' 'unsafe-inline'",
-          "script-src 'self'",
-          "font-src 'self'",
-          "object-src 'none'",
-          "base-uri 'self'",
-          "frame-ancestors 'none'",
-          "form-action 'self'",
-        ].join("; "),
-      );
+    const csp = pulumi.all(args.connectOrigins ?? []).apply(contentSecurityPolicy);
     return new aws.cloudfront.ResponseHeadersPolicy(
       `${name}-security-headers`,
       {
@@ -536,7 +497,7 @@ export class Edge extends pulumi.ComponentResource {
           source: new pulumi.asset.FileAsset(file),
           // The bucket is KMS-encrypted, so S3's ETag is no digest of the file: this is what shows a change (and the plan shows it).
           sourceHash: createHash("sha256").update(fs.readFileSync(file)).digest("hex"),
-          contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+          contentType: contentTypeOf(file),
           cacheControl: cacheControlFor(file),
         },
         { parent: this },

@@ -35,15 +35,18 @@ export interface MapAccessArgs {
  */
 export class MapAccess extends pulumi.ComponentResource {
   public readonly identityPoolId: pulumi.Output<string>;
+  /** The user pool, as the identity pool names it in a client's `Logins`. */
+  public readonly loginProvider: pulumi.Output<string>;
   /** The style descriptor MapLibre loads. */
   public readonly styleUrl: pulumi.Output<string>;
-  /** Where the app's requests go, for the site's CSP: the tile endpoint and Cognito's identity endpoint. */
+  /** Where the app's map requests go, for the site's CSP: the tile endpoint and Cognito's identity endpoint. */
   public readonly origins: pulumi.Output<string>[];
 
   constructor(name: string, args: MapAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tms:maps:MapAccess", name, {}, opts);
     const style = normalize(args);
 
+    const loginProvider = pulumi.output(args.userPool.issuerUrl).apply((url) => url.replace(/^https:\/\//, ""));
     const pool = new aws.cognito.IdentityPool(
       `${name}-identities`,
       {
@@ -54,7 +57,7 @@ export class MapAccess extends pulumi.ComponentResource {
         allowClassicFlow: false,
         cognitoIdentityProviders: [
           {
-            providerName: pulumi.output(args.userPool.issuerUrl).apply((url) => url.replace(/^https:\/\//, "")),
+            providerName: loginProvider,
             clientId: args.userPool.clientId,
             // A user signed out everywhere (or disabled) gets no new credentials.
             serverSideTokenCheck: true,
@@ -100,6 +103,7 @@ export class MapAccess extends pulumi.ComponentResource {
     new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, { identityPoolId: pool.id, roles: { authenticated: role.arn } }, { parent: this });
 
     this.identityPoolId = pool.id;
+    this.loginProvider = loginProvider;
     this.styleUrl = pulumi.interpolate`https://maps.geo.${args.region}.amazonaws.com/v2/styles/${style}/descriptor`;
     this.origins = [
       pulumi.interpolate`https://maps.geo.${args.region}.amazonaws.com`,

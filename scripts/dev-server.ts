@@ -38,6 +38,7 @@ import { tripsOperations } from "../handlers/trips/api";
 import { usersOperations } from "../handlers/users/api";
 import { isRole, signDevToken, verifyDevToken } from "./local/dev-auth";
 import { startEmbeddedPostgres } from "./local/embedded-postgres";
+import { contentSecurityPolicy, contentTypeOf } from "../rules/site";
 
 export interface DevServerOptions {
   port?: number;
@@ -50,6 +51,13 @@ export interface DevServerOptions {
   webDir?: string;
   /** Where documents are stored: another S3 endpoint than AWS's (the end-to-end suite's stand-in), with its credentials. */
   s3?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /**
+   * Amazon Location's base map, as a deployed stack's /config.json gives it
+   * (the end-to-end suite points it at stand-ins of the tile and identity
+   * endpoints). Omit, as `npm run dev` does, to draw maps on a plain background.
+   * @example { styleUrl: "https://maps.geo.ap-south-1.amazonaws.com/v2/styles/Standard/descriptor", identityPoolId: "ap-south-1:…", loginProvider: "cognito-idp.ap-south-1.amazonaws.com/…" }
+   */
+  map?: { styleUrl: string; identityPoolId: string; loginProvider: string };
 }
 
 export interface DevServer {
@@ -58,16 +66,6 @@ export interface DevServer {
 }
 
 const DEFAULT_WEB_DIR = path.resolve(__dirname, "..", "web", "dist");
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
-
 const readBody = (req: http.IncomingMessage) =>
   new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -82,8 +80,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const db = createDb({ kind: "url", connectionString: databaseUrl, poolMax: 2 });
   await migrate(db);
   const cache = await createCache(options.redisUrl ? { url: options.redisUrl } : undefined);
+  const region = process.env.AWS_REGION ?? "ap-south-1";
+  const documentsBucket = process.env.DOCUMENTS_BUCKET ?? "tms-local-documents";
   const s3 = await documentsS3Client({
-    region: process.env.AWS_REGION ?? "ap-south-1",
+    region,
     ...(options.s3
       ? { endpoint: options.s3.endpoint, credentials: options.s3.credentials, forcePathStyle: true }
       : process.env.AWS_ACCESS_KEY_ID
@@ -95,7 +95,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const functions = {
     trips: apiHandler("trips", tripsOperations, async () => ({
       db,
-      documents: new S3DocumentStorage(process.env.DOCUMENTS_BUCKET ?? "tms-local-documents", s3),
+      documents: new S3DocumentStorage(documentsBucket, s3),
       uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 300 },
     })),
     tracking: apiHandler("tracking", trackingOperations, async () => ({ db, cache, location, cacheTtlSeconds: maps.cacheTtlSeconds })),
@@ -128,11 +128,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
 
   const webDir = options.webDir ?? (fs.existsSync(DEFAULT_WEB_DIR) ? DEFAULT_WEB_DIR : undefined);
+  // The deployed site's CSP, with what the app calls here: the documents store, and the map's endpoints when configured.
+  const csp = contentSecurityPolicy([
+    options.s3 ? new URL(options.s3.endpoint).origin : `https://${documentsBucket}.s3.${region}.amazonaws.com`,
+    ...(options.map ? [new URL(options.map.styleUrl).origin, `https://cognito-identity.${region}.amazonaws.com`] : []),
+  ]);
   /** The app's files; any other path is the SPA's own route, answered with index.html. */
   const serveWeb = (pathname: string, res: http.ServerResponse) => {
     if (pathname === "/config.json") {
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-      return res.end(JSON.stringify({ apiBase: "", region: process.env.AWS_REGION ?? "ap-south-1", devSignIn: true }));
+      return res.end(JSON.stringify({ apiBase: "", region, devSignIn: true, ...(options.map && { map: options.map }) }));
     }
     if (!webDir) {
       res.writeHead(404, { "content-type": "text/plain" });
@@ -140,7 +145,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     const file = path.join(webDir, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ""));
     const found = file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(webDir, "index.html");
-    res.writeHead(200, { "content-type": CONTENT_TYPES[path.extname(found)] ?? "application/octet-stream" });
+    res.writeHead(200, { "content-type": contentTypeOf(found), "content-security-policy": csp });
     fs.createReadStream(found).pipe(res);
   };
 

@@ -254,6 +254,7 @@ describe("Edge: deploying a built SPA", () => {
       map: {
         styleUrl: "https://maps.geo.ap-south-1.amazonaws.com/v2/styles/Standard/descriptor",
         identityPoolId: run.find("aws:cognito/identityPool:IdentityPool").id,
+        loginProvider: (run.outputs.cognito as Record<string, string>).issuerUrl.replace("https://", ""),
       },
     });
     await assert.rejects(

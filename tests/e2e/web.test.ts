@@ -9,6 +9,7 @@
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
+import { createHash, createHmac } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -75,19 +76,19 @@ describe("the web app in Chromium (end to end)", function () {
   });
 
   /** A page whose console errors and uncaught exceptions fail the run. */
-  async function open(context: BrowserContext): Promise<Page> {
+  async function open(context: BrowserContext, site = server.url): Promise<Page> {
     const page = await context.newPage();
     page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("response", (r) => r.status() >= 400 && problems.push(`${r.request().method()} ${r.url()} answered ${r.status()}`));
-    await page.goto(server.url);
+    await page.goto(site);
     return page;
   }
   /** Saves the screen's screenshot, and holds it to axe-core: no serious or critical violation. */
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    // Once per page: the script is half a megabyte.
-    if (!(await page.evaluate(() => "axe" in globalThis))) await page.addScriptTag({ content: AXE_SOURCE });
+    // Once per page: the script is half a megabyte. Evaluated through DevTools, as the site's CSP (no inline scripts) would refuse a script tag.
+    if (!(await page.evaluate(() => "axe" in globalThis))) await page.evaluate(AXE_SOURCE);
     const violations = await page.evaluate(async () => {
       const results = await (
         globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
@@ -253,4 +254,178 @@ describe("the web app in Chromium (end to end)", function () {
 
     assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
   });
+  it("draws Amazon Location's base map with tiles signed by the identity pool's credentials, under the site's CSP, and falls back to the plain map without them", async () => {
+    const map = {
+      styleUrl: `https://maps.geo.${REGION}.amazonaws.com/v2/styles/Standard/descriptor`,
+      identityPoolId: `${REGION}:0f6d1e9a-5d0b-4c3e-9a8f-1b2c3d4e5f60`,
+      loginProvider: `cognito-idp.${REGION}.amazonaws.com/${REGION}_LocalPool`,
+    };
+    const mapServer = await startDevServer({ port: 0, databaseUrl: (await testDatabase()).url, webDir: webBuild, secret: SECRET, map });
+    try {
+      // A vehicle with a position, through the API.
+      const org = newOrg();
+      const { token } = (await (
+        await fetch(`${mapServer.url}/local/sign-in`, { method: "POST", body: JSON.stringify({ org, role: "dispatcher" }) })
+      ).json()) as {
+        token: string;
+      };
+      const call = async (route: string, body: unknown) =>
+        (
+          await fetch(`${mapServer.url}${route}`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+          })
+        ).json();
+      const vehicle = (await call("/api/vehicles", { registration: "MH12MAP01" })) as { id: string };
+      await call("/api/positions", { positions: [{ vehicleId: vehicle.id, recordedAt: new Date().toISOString(), lat: 18.5204, lng: 73.8567 }] });
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const identity = await standInIdentityPool(context, { issue: true });
+      const tiles = await standInMaps(context);
+      const page = await open(context, `${mapServer.url}/?devToken=${token}#/fleet`);
+      const marker = page.locator(".live-map").getByRole("button", { name: /^MH12MAP01, / });
+      await marker.waitFor();
+      assert.equal(await marker.getAttribute("data-lat"), "18.5204");
+      await page.locator(".live-map canvas").waitFor();
+      await waitFor(() => tiles.signed.length > 0, "a tile request");
+
+      // The identity pool was given the user's ID token, under the user pool's name, and nothing else.
+      assert.deepEqual(
+        identity.calls.map((c) => c.target),
+        ["GetId", "GetCredentialsForIdentity"],
+      );
+      assert.deepEqual(identity.calls[0].body, { IdentityPoolId: map.identityPoolId, Logins: { [map.loginProvider]: token } });
+      assert.deepEqual(identity.calls[1].body, { IdentityId: identity.identityId, Logins: { [map.loginProvider]: token } });
+      // Every tile is SigV4-signed for geo-maps with those credentials; the style is public and fetched as it is.
+      for (const url of tiles.signed) assertSignedForGeoMaps(url, identity.credentials);
+      assert.ok(
+        tiles.unsigned.some((u) => u.pathname.endsWith("/descriptor")),
+        "the style descriptor, unsigned",
+      );
+      assert.ok(!tiles.unsigned.some((u) => u.pathname.includes("/tiles/")), "no tile goes unsigned");
+      await shot(page, "fleet-map-live");
+
+      // The pool refuses (a disabled user, say): the plain map, and the reason, instead of a blank screen.
+      const refused = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await standInIdentityPool(refused, { issue: false });
+      await standInMaps(refused);
+      const fallback = await refused.newPage();
+      fallback.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      await fallback.goto(`${mapServer.url}/?devToken=${token}#/fleet`);
+      await fallback
+        .getByRole("status")
+        .getByText(/The base map is unavailable \(no map credentials: .*\)/)
+        .waitFor();
+      await fallback
+        .locator(".plain-map")
+        .getByRole("button", { name: /^MH12MAP01, / })
+        .waitFor();
+      assert.equal(await fallback.locator(".live-map").count(), 0);
+      assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
+    } finally {
+      await mapServer.close();
+    }
+  });
 });
+
+/** Waits for a condition the page's requests make true. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const CORS = { "access-control-allow-origin": "*", "access-control-allow-headers": "*", "access-control-allow-methods": "GET, POST" };
+
+/**
+ * Amazon Cognito's identity endpoint as the browser SDK calls it (AWS JSON 1.1,
+ * `X-Amz-Target`): GetId, then GetCredentialsForIdentity, each given the
+ * user pool's ID token in `Logins`. With `issue: false` it refuses as it does
+ * a disabled user's token.
+ */
+async function standInIdentityPool(context: BrowserContext, { issue }: { issue: boolean }) {
+  const identityId = `${REGION}:5a0d6c1e-7f43-4a52-9f55-3c2b1d0e9a87`;
+  const credentials = { AccessKeyId: "ASIAMAPREADER", SecretKey: "map-reader-secret-for-tests", SessionToken: `session-${Date.now()}` };
+  const calls: { target: string; body: unknown }[] = [];
+  await context.route(`https://cognito-identity.${REGION}.amazonaws.com/**`, async (route) => {
+    const request = route.request();
+    if (request.method() === "OPTIONS") return route.fulfill({ status: 204, headers: CORS });
+    const target = String((await request.allHeaders())["x-amz-target"]).replace("AWSCognitoIdentityService.", "");
+    calls.push({ target, body: request.postDataJSON() });
+    const json = (status: number, body: unknown) =>
+      route.fulfill({ status, headers: { ...CORS, "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(body) });
+    if (!issue) return json(400, { __type: "NotAuthorizedException", message: "Token is not from a supported provider of this identity pool." });
+    if (target === "GetId") return json(200, { IdentityId: identityId });
+    if (target === "GetCredentialsForIdentity")
+      return json(200, { IdentityId: identityId, Credentials: { ...credentials, Expiration: Math.floor(Date.now() / 1000) + 3600 } });
+    return json(400, { __type: "InvalidParameterException", message: `no ${target} here` });
+  });
+  return { calls, identityId, credentials };
+}
+
+/** Amazon Location's Maps V2 endpoint: a one-layer raster style, and a plain tile for every tile request. */
+async function standInMaps(context: BrowserContext) {
+  const signed: URL[] = [];
+  const unsigned: URL[] = [];
+  const tile = await plainTile(context);
+  await context.route(`https://maps.geo.${REGION}.amazonaws.com/**`, async (route) => {
+    const url = new URL(route.request().url());
+    (url.searchParams.has("X-Amz-Signature") ? signed : unsigned).push(url);
+    if (url.pathname.endsWith("/descriptor")) {
+      const style = {
+        version: 8,
+        sources: { basemap: { type: "raster", tiles: [`${url.origin}/v2/tiles/raster.satellite/{z}/{x}/{y}`], tileSize: 256, maxzoom: 18 } },
+        layers: [{ id: "basemap", type: "raster", source: "basemap" }],
+      };
+      return route.fulfill({ status: 200, headers: { ...CORS, "content-type": "application/json" }, body: JSON.stringify(style) });
+    }
+    return route.fulfill({ status: 200, headers: { ...CORS, "content-type": "image/png" }, body: tile });
+  });
+  return { signed, unsigned };
+}
+
+/** A 256-pixel square PNG of one colour, drawn by the browser itself. */
+async function plainTile(context: BrowserContext): Promise<Buffer> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 256, height: 256 });
+  await page.setContent('<body style="margin:0;background:#d7e6cf"></body>');
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 256, height: 256 } });
+  await page.close();
+  return png;
+}
+
+/**
+ * A presigned SigV4 URL for geo-maps, checked as AWS checks it: the
+ * credential scope, the session token, and the signature recomputed from the
+ * canonical request (GET, the host header, the empty payload's hash).
+ */
+function assertSignedForGeoMaps(url: URL, credentials: { AccessKeyId: string; SecretKey: string; SessionToken: string }): void {
+  const q = url.searchParams;
+  const amzDate = q.get("X-Amz-Date")!;
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${REGION}/geo-maps/aws4_request`;
+  assert.equal(q.get("X-Amz-Algorithm"), "AWS4-HMAC-SHA256");
+  assert.equal(q.get("X-Amz-Credential"), `${credentials.AccessKeyId}/${scope}`);
+  assert.equal(q.get("X-Amz-Security-Token"), credentials.SessionToken);
+  assert.equal(q.get("X-Amz-SignedHeaders"), "host");
+  const encode = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const canonicalQuery = [...q.entries()]
+    .filter(([k]) => k !== "X-Amz-Signature")
+    .map(([k, v]) => [encode(k), encode(v)])
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
+  const canonicalPath = url.pathname
+    .split("/")
+    .map((segment) => encode(decodeURIComponent(segment)))
+    .join("/");
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+  const canonicalRequest = ["GET", canonicalPath, canonicalQuery, `host:${url.host}`, "", "host", sha256("")].join("\n");
+  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonicalRequest)].join("\n");
+  const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.SecretKey}`, day), REGION), "geo-maps"), "aws4_request");
+  assert.equal(q.get("X-Amz-Signature"), createHmac("sha256", signingKey).update(stringToSign).digest("hex"), `signature of ${url.pathname}`);
+}

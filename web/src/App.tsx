@@ -3,7 +3,7 @@
  * roles allow. Navigation is by the URL's hash, so every screen has an
  * address, works with the back button, and needs no server routing.
  */
-import { ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api, createApi } from "./api";
 import { Session, cognitoLogin, completeCognitoSignIn, keepSession, sessionFrom, storedSession } from "./auth";
 import { RuntimeConfig, loadConfig } from "./config";
@@ -11,6 +11,7 @@ import { DriverMode } from "./screens/DriverMode";
 import { FleetMap } from "./screens/FleetMap";
 import { SignIn } from "./screens/SignIn";
 import { TripDetail } from "./screens/TripDetail";
+import { BaseMapContext, BaseMapSettings } from "./screens/TrackMap";
 import { TripsBoard } from "./screens/TripsBoard";
 import { Users } from "./screens/Users";
 import { Vehicles } from "./screens/Vehicles";
@@ -86,6 +87,14 @@ export function App() {
   }, [config]);
 
   const api = useMemo(() => createApi(config?.apiBase ?? "", () => session?.idToken), [config, session]);
+  // The base map lives as long as the signed-in user; it asks for the current ID token whenever it needs credentials.
+  const idToken = useRef(session?.idToken);
+  idToken.current = session?.idToken;
+  const signedInAs = session?.claims.sub;
+  const baseMap = useMemo<BaseMapSettings | undefined>(
+    () => (config?.map && signedInAs ? { ...config.map, idToken: () => idToken.current ?? "" } : undefined),
+    [config, signedInAs],
+  );
 
   if (failure)
     return (
@@ -118,7 +127,9 @@ export function App() {
         </button>
       </header>
       <main>
-        {screen ? screen.render(api, session, screen.id === screenId ? param : undefined) : <Notice kind="empty" title="Nothing for your roles yet" />}
+        <BaseMapContext.Provider value={baseMap}>
+          {screen ? screen.render(api, session, screen.id === screenId ? param : undefined) : <Notice kind="empty" title="Nothing for your roles yet" />}
+        </BaseMapContext.Provider>
       </main>
     </div>
   );

@@ -5,8 +5,12 @@ export interface RuntimeConfig {
   region: string;
   /** Cognito's hosted sign-in; absent in `npm run dev`, which signs in locally. */
   cognito?: { authority: string; clientId: string; domain: string };
-  /** A MapLibre style URL; without one the map is drawn on a plain background. */
-  mapStyleUrl?: string;
+  /**
+   * Amazon Location's base map: its style, and the identity pool that turns
+   * the signed-in user's ID token (from `loginProvider`, the user pool) into
+   * credentials for tiles. Without it the map is drawn on a plain background.
+   */
+  map?: { styleUrl: string; identityPoolId: string; loginProvider: string };
   /** Only `npm run dev` sets this: a local sign-in replaces Cognito. */
   devSignIn?: boolean;
 }

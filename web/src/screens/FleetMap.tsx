@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import type { Answer, Api } from "../api";
 import { Notice, ago, messageOf } from "../ui";
-import { PlainMap } from "./PlainMap";
+import { TrackMap } from "./TrackMap";
 
 type Fleet = Answer<"/api/fleet", "get">;
 const REFRESH_MS = 10_000;
@@ -53,7 +53,7 @@ export function FleetMap({ api }: { api: Api }) {
           {error}
         </Notice>
       ) : null}
-      <PlainMap
+      <TrackMap
         markers={located.map((v) => ({
           id: v.id,
           lat: v.position!.lat,

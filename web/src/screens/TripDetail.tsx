@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Answer, Api } from "../api";
 import { Notice, messageOf } from "../ui";
 import { DocumentUpload } from "./DocumentUpload";
-import { PlainMap } from "./PlainMap";
+import { TrackMap } from "./TrackMap";
 
 type Trip = Answer<"/api/trips/{tripId}", "get">;
 type Track = Answer<"/api/trips/{tripId}/track", "get">;
@@ -80,7 +80,7 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
         {trip.eta ? ` · tracked ETA ${new Date(trip.eta).toLocaleString()}` : ""}
         {trip.delayed ? " · delayed" : ""}
       </p>
-      <PlainMap
+      <TrackMap
         markers={[
           { id: "origin", lat: trip.origin.lat, lng: trip.origin.lng, label: `From ${trip.origin.address}` },
           { id: "destination", lat: trip.destination.lat, lng: trip.destination.lng, label: `To ${trip.destination.address}` },

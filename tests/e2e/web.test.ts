@@ -162,8 +162,17 @@ describe("the web app in Chromium (end to end)", function () {
     await dispatch.getByLabel("Vehicle").selectOption({ label: registration });
     await dispatch.getByLabel("Driver").selectOption({ label: "Ravi Kumar" });
     await dispatch.getByRole("button", { name: "Dispatch" }).click();
-    await dispatcher.locator("tr", { hasText: "E2E-1" }).getByText("dispatched", { exact: true }).waitFor();
+    await dispatcher.locator("tr", { hasText: "E2E-1" }).getByText("Dispatched", { exact: true }).waitFor();
     await shot(dispatcher, "trips");
+    // The dispatcher moves the drop to another gate before the driver sets off.
+    await dispatcher.getByRole("link", { name: "E2E-1" }).click();
+    await dispatcher.getByText("Edit the plan").click();
+    const edit = dispatcher.getByRole("form", { name: "Edit E2E-1" });
+    await edit.getByRole("group", { name: "To" }).getByLabel("Address").fill("Chakan depot, gate 2");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await dispatcher.getByRole("status").getByText("Saved.").waitFor();
+    await dispatcher.getByText("Bhiwandi warehouse → Chakan depot, gate 2").waitFor();
+    await dispatcher.getByRole("link", { name: "← Trips" }).click();
 
     // 2. The driver, on a phone, starts the trip and shares positions.
     const phone = await browser.newContext({
@@ -176,7 +185,7 @@ describe("the web app in Chromium (end to end)", function () {
     await signInAs(driver, { email: driverEmail });
     await driver.getByText("E2E-1").waitFor();
     await driver.getByRole("button", { name: "Start trip" }).click();
-    await driver.getByText("in_transit", { exact: true }).waitFor();
+    await driver.getByText("In transit", { exact: true }).waitFor();
     await driver.getByLabel("Share my location").check();
     await driver.getByText(/[1-9]\d* positions? waiting to be sent/).waitFor();
     await driver.getByRole("button", { name: "Send now" }).click();
@@ -202,7 +211,7 @@ describe("the web app in Chromium (end to end)", function () {
     assert.equal(await dispatcher.getByRole("button", { name: new RegExp(`^${registration}, `) }).getAttribute("data-lat"), "19.05");
     await dispatcher
       .getByRole("row", { name: new RegExp(registration) })
-      .getByText("in_transit")
+      .getByText(/In transit/)
       .waitFor();
     await shot(dispatcher, "fleet-map");
 

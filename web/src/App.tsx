@@ -27,7 +27,7 @@ const SCREENS: Screen[] = [
     roles: ["admin", "dispatcher", "viewer"],
     render: (api, s, tripId) =>
       tripId ? (
-        <TripDetail api={api} tripId={tripId} canUpload={hasAny(s, "admin", "dispatcher")} />
+        <TripDetail api={api} tripId={tripId} canEdit={hasAny(s, "admin", "dispatcher")} />
       ) : (
         <TripsBoard api={api} canEdit={hasAny(s, "admin", "dispatcher")} />
       ),

@@ -5,12 +5,12 @@
  * soon as the connection comes back).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, Answer, Api } from "../api";
+import { ApiError, Api } from "../api";
 import { PositionQueue } from "../positionQueue";
+import { StatusBadge, Trip, TripConflict, patchTrip } from "../trips";
 import { Notice, ago, messageOf } from "../ui";
 import { DocumentUpload } from "./DocumentUpload";
 
-type Trip = Answer<"/api/trips/{tripId}", "get">;
 const SEND_EVERY_MS = 15_000;
 
 export function DriverMode({ api }: { api: Api }) {
@@ -76,20 +76,15 @@ export function DriverMode({ api }: { api: Api }) {
     if (!trip) return;
     setError(undefined);
     try {
-      const { body } = await api("patch", "/api/trips/{tripId}", {
-        params: { tripId: trip.id },
-        headers: { "if-match": `"${trip.version}"` },
-        body: { status },
-      });
-      setTrip(body);
+      setTrip(await patchTrip(api, trip, { status }));
       if (status === "delivered") {
         setSharing(false);
         await send();
       }
     } catch (err) {
-      if (err instanceof ApiError && err.status === 412) {
+      if (err instanceof TripConflict) {
         await load();
-        setError("Your trip was changed by the dispatcher; it has been reloaded.");
+        setError(`Your trip was changed by the dispatcher (${err.changes.join(", ")}); it has been reloaded.`);
       } else setError(messageOf(err));
     }
   };
@@ -115,7 +110,7 @@ export function DriverMode({ api }: { api: Api }) {
       ) : (
         <>
           <p className="trip-card">
-            <strong>{trip.reference ?? trip.id.slice(0, 8)}</strong> · <span className={`status ${trip.status}`}>{trip.status}</span>
+            <strong>{trip.reference ?? trip.id.slice(0, 8)}</strong> · <StatusBadge status={trip.status} />
             <br />
             {trip.origin.address} → {trip.destination.address}
           </p>

@@ -1,6 +1,7 @@
 /** Every vehicle's latest position, refreshed every 10 seconds, with how old each one is and its active trip. */
 import { useEffect, useState } from "react";
 import type { Answer, Api } from "../api";
+import { STATUS_LABELS } from "../trips";
 import { Notice, ago, messageOf } from "../ui";
 import { TrackMap } from "./TrackMap";
 
@@ -88,7 +89,7 @@ export function FleetMap({ api }: { api: Api }) {
               </td>
               <td>
                 {v.activeTrip
-                  ? `${v.activeTrip.reference ?? v.activeTrip.id.slice(0, 8)} · ${v.activeTrip.status}${v.activeTrip.delayed ? " · delayed" : ""}`
+                  ? `${v.activeTrip.reference ?? v.activeTrip.id.slice(0, 8)} · ${STATUS_LABELS[v.activeTrip.status]}${v.activeTrip.delayed ? " · delayed" : ""}`
                   : "—"}
               </td>
             </tr>
@@ -97,7 +98,8 @@ export function FleetMap({ api }: { api: Api }) {
       </table>
       {chosen ? (
         <p className="detail" aria-live="polite">
-          {chosen.registration}: {chosen.activeTrip ? <a href={`#/trips`}>trip {chosen.activeTrip.reference ?? chosen.activeTrip.id}</a> : "no active trip"}
+          {chosen.registration}:{" "}
+          {chosen.activeTrip ? <a href={`#/trips/${chosen.activeTrip.id}`}>trip {chosen.activeTrip.reference ?? chosen.activeTrip.id}</a> : "no active trip"}
           {chosen.activeTrip?.eta ? `, ETA ${new Date(chosen.activeTrip.eta).toLocaleString()}` : ""}
         </p>
       ) : null}

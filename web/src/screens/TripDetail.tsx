@@ -1,25 +1,31 @@
 /**
  * One trip: its track on the map (snapped to roads when the stack has Amazon
- * Location), the planned route and its ETA, and its documents: upload with a
- * progress bar, list, open.
+ * Location), the planned route and its ETA, its plan (editable by managers
+ * until it is under way), and its documents: upload with a progress bar,
+ * list, open.
  */
 import { useCallback, useEffect, useState } from "react";
 import type { Answer, Api } from "../api";
+import { StatusBadge, Trip, TripConflict, patchTrip } from "../trips";
 import { Notice, messageOf } from "../ui";
 import { DocumentUpload } from "./DocumentUpload";
 import { TrackMap } from "./TrackMap";
+import { TripForm, TripPlan } from "./TripForm";
 
-type Trip = Answer<"/api/trips/{tripId}", "get">;
+/** Statuses whose plan may still change: once a trip is under way, its plan is history. */
+const EDITABLE: Trip["status"][] = ["planned", "dispatched"];
 type Track = Answer<"/api/trips/{tripId}/track", "get">;
 type Route = Answer<"/api/maps/route", "post">;
 type Documents = Answer<"/api/trips/{tripId}/documents", "get">["documents"];
 
-export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: string; canUpload: boolean }) {
+export function TripDetail({ api, tripId, canEdit }: { api: Api; tripId: string; canEdit: boolean }) {
   const [trip, setTrip] = useState<Trip>();
   const [track, setTrack] = useState<Track>();
   const [route, setRoute] = useState<Route>();
   const [documents, setDocuments] = useState<Documents>();
   const [error, setError] = useState<string>();
+  const [conflict, setConflict] = useState<string>();
+  const [saved, setSaved] = useState<string>();
 
   const loadDocuments = useCallback(
     () =>
@@ -28,25 +34,49 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
         .catch((err) => setError(messageOf(err))),
     [api, tripId],
   );
+  /** The route from the trip's plan, for its line and ETA. */
+  const planRoute = useCallback(
+    (planned: Trip) =>
+      api("post", "/api/maps/route", {
+        body: {
+          origin: { lat: planned.origin.lat, lng: planned.origin.lng },
+          destination: { lat: planned.destination.lat, lng: planned.destination.lng },
+          departAt: planned.actualStart ?? planned.plannedStart,
+          ...(planned.vehicleId ? { vehicleId: planned.vehicleId } : {}),
+        },
+      }).then(({ body }) => setRoute(body)),
+    [api],
+  );
   useEffect(() => {
     api("get", "/api/trips/{tripId}", { params: { tripId } })
       .then(({ body }) => {
         setTrip(body);
-        return api("post", "/api/maps/route", {
-          body: {
-            origin: { lat: body.origin.lat, lng: body.origin.lng },
-            destination: { lat: body.destination.lat, lng: body.destination.lng },
-            departAt: body.actualStart ?? body.plannedStart,
-            ...(body.vehicleId ? { vehicleId: body.vehicleId } : {}),
-          },
-        }).then(({ body: planned }) => setRoute(planned));
+        return planRoute(body);
       })
       .catch((err) => setError(messageOf(err)));
     api("get", "/api/trips/{tripId}/track", { params: { tripId }, query: { snap: "true" } })
       .then(({ body }) => setTrack(body))
       .catch((err) => setError(messageOf(err)));
     loadDocuments();
-  }, [api, tripId, loadDocuments]);
+  }, [api, tripId, loadDocuments, planRoute]);
+
+  const edit = async (plan: TripPlan) => {
+    if (!trip) return;
+    setError(undefined);
+    setConflict(undefined);
+    setSaved(undefined);
+    try {
+      const updated = await patchTrip(api, trip, { ...plan, reference: plan.reference ?? null });
+      setTrip(updated);
+      setSaved("Saved.");
+      await planRoute(updated);
+    } catch (err) {
+      if (err instanceof TripConflict) {
+        setTrip(err.fresh);
+        setConflict(err.message);
+      } else setError(messageOf(err));
+    }
+  };
 
   if (!trip)
     return error ? (
@@ -64,11 +94,16 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
         <a href="#/trips">← Trips</a>
       </p>
       <h1 id="trip-title">
-        Trip {trip.reference ?? trip.id.slice(0, 8)} <span className={`status ${trip.status}`}>{trip.status}</span>
+        Trip {trip.reference ?? trip.id.slice(0, 8)} <StatusBadge status={trip.status} />
       </h1>
       {error ? (
         <Notice kind="error" title="Something went wrong">
           {error}
+        </Notice>
+      ) : null}
+      {conflict ? (
+        <Notice kind="conflict" title="Someone else changed this trip">
+          {conflict}
         </Notice>
       ) : null}
       <p>
@@ -93,8 +128,20 @@ export function TripDetail({ api, tripId, canUpload }: { api: Api; tripId: strin
           ? `${track.positions.length} positions${track.snapped ? ", snapped to roads" : track.snapped === null ? " (not snapped: no maps provider)" : ""}`
           : "Loading the track…"}
       </p>
+      {canEdit && EDITABLE.includes(trip.status) ? (
+        <details className="edit-trip">
+          <summary>Edit the plan</summary>
+          {/* Keyed by version: a reloaded or saved trip refills the form. */}
+          <TripForm key={trip.version} label={`Edit ${trip.reference ?? "trip"}`} trip={trip} submitLabel="Save changes" onSubmit={edit} />
+          {saved ? (
+            <p role="status" className="muted">
+              {saved}
+            </p>
+          ) : null}
+        </details>
+      ) : null}
       <h2>Documents</h2>
-      {canUpload ? <DocumentUpload api={api} tripId={tripId} onUploaded={loadDocuments} onError={setError} /> : null}
+      {canEdit ? <DocumentUpload api={api} tripId={tripId} onUploaded={loadDocuments} onError={setError} /> : null}
       {!documents ? (
         <Notice kind="loading" title="Loading documents…" />
       ) : documents.length === 0 ? (

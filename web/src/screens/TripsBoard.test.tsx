@@ -52,7 +52,7 @@ describe("the trips board", () => {
     expect(within(planned).queryByRole("button", { name: "Mark in transit" })).toBeNull();
 
     fireEvent.click(within(dispatched).getByRole("button", { name: "Mark in transit" }));
-    await waitFor(() => expect(within(dispatched).getByText("in_transit")).toBeTruthy());
+    await waitFor(() => expect(within(dispatched).getByText("In transit")).toBeTruthy());
     const sent = calls.find((c) => c.method === "patch")!;
     expect(sent.call).toEqual({ params: { tripId: "t-1" }, headers: { "if-match": '"2"' }, body: { status: "in_transit" } });
     expect(within(dispatched).getByRole("button", { name: "Mark delivered" })).toBeTruthy();
@@ -70,8 +70,21 @@ describe("the trips board", () => {
     fireEvent.click(within(row).getByRole("button", { name: "Mark in transit" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Someone else changed this trip");
-    expect(alert.textContent).toContain("status: dispatched → cancelled");
-    expect(within(row).getByText("cancelled")).toBeTruthy();
+    expect(alert.textContent).toContain("status: Dispatched → Cancelled");
+    expect(within(row).getByText("Cancelled")).toBeTruthy();
     expect(within(row).queryByRole("button", { name: "Mark in transit" })).toBeNull();
+  });
+
+  it("filters by planned dates, from the start of the first day to the end of the last, in the browser's time zone", async () => {
+    const { api, calls } = fakeApi(() => undefined);
+    render(<TripsBoard api={api} canEdit={false} />);
+    await screen.findByText("MUM-1");
+    fireEvent.change(screen.getByLabelText("Planned from"), { target: { value: "2030-01-01" } });
+    fireEvent.change(screen.getByLabelText("to"), { target: { value: "2030-01-02" } });
+    await waitFor(() => expect(calls.filter((c) => c.path === "/api/trips").at(-1)!.call.query.to).toBeDefined());
+    const { query } = calls.filter((c) => c.path === "/api/trips").at(-1)!.call;
+    expect(query.from).toBe(new Date(2030, 0, 1).toISOString());
+    expect(query.to).toBe(new Date(2030, 0, 3).toISOString());
+    expect(query.limit).toBe("25");
   });
 });

@@ -1,25 +1,34 @@
 /**
- * Trips: filter by status and vehicle, page by keyset ("Load more"), create,
- * dispatch with a vehicle and a driver from the organisation's users, and
- * move along the lifecycle. Every change sends the trip's ETag in If-Match;
- * when someone else changed the trip first (412), the trip is reloaded and
- * what changed is shown, so nothing is overwritten blindly.
+ * Trips: filter by status, vehicle and planned dates, page by keyset ("Load
+ * more"), create, dispatch with a vehicle and a driver from the
+ * organisation's users, and move along the lifecycle. Every change sends the
+ * trip's ETag in If-Match; on a 412 the trip is reloaded and what changed is
+ * shown (trips.tsx).
  */
 import { FormEvent, useCallback, useEffect, useState } from "react";
-import { ApiError, Answer, Api } from "../api";
+import type { Answer, Api } from "../api";
+import { STATUSES, STATUS_LABELS, StatusBadge, Trip, TripConflict, patchTrip } from "../trips";
 import { Notice, messageOf } from "../ui";
+import { TripForm, TripPlan } from "./TripForm";
 
-type Trip = Answer<"/api/trips/{tripId}", "get">;
 type Vehicle = Answer<"/api/vehicles", "get">["vehicles"][number];
 type User = Answer<"/api/users", "get">["users"][number];
-const STATUSES = ["planned", "dispatched", "in_transit", "delivered", "cancelled"] as const;
+interface Filter {
+  status?: string;
+  vehicleId?: string;
+  /** Planned to start on or after this day, and before the day after `to` (dates as the inputs give them). */
+  from?: string;
+  to?: string;
+}
+/** A date input's day, as the start of that day in the browser's time zone. */
+const startOfDay = (day: string) => new Date(`${day}T00:00`).toISOString();
 const NEXT: Record<string, { status: Trip["status"]; label: string }[]> = {
   dispatched: [{ status: "in_transit", label: "Mark in transit" }],
   in_transit: [{ status: "delivered", label: "Mark delivered" }],
 };
 
 export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
-  const [filter, setFilter] = useState<{ status?: string; vehicleId?: string }>({});
+  const [filter, setFilter] = useState<Filter>({});
   const [trips, setTrips] = useState<Trip[]>();
   const [cursor, setCursor] = useState<string | null>(null);
   const [vehicles, setVehicles] = useState<Vehicle[]>([]);
@@ -29,7 +38,12 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
 
   const page = useCallback(
     async (after?: string) => {
-      const { body } = await api("get", "/api/trips", { query: { ...filter, limit: "25", cursor: after } });
+      const { from, to, ...rest } = filter;
+      const dates = {
+        ...(from ? { from: startOfDay(from) } : {}),
+        ...(to ? { to: new Date(Date.parse(startOfDay(to)) + 86_400_000).toISOString() } : {}),
+      };
+      const { body } = await api("get", "/api/trips", { query: { ...rest, ...dates, limit: "25", cursor: after } });
       setTrips((previous) => (after ? [...(previous ?? []), ...body.trips] : body.trips));
       setCursor(body.nextCursor);
     },
@@ -52,42 +66,24 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
 
   const replace = (trip: Trip) => setTrips((all) => all?.map((t) => (t.id === trip.id ? trip : t)));
 
-  /** PATCH with the ETag the board holds; on 412, reload and say what changed. */
+  /** A change to a trip as the board shows it; on 412 the board shows the trip as it is now, and why. */
   const update = async (trip: Trip, body: Record<string, unknown>) => {
     setError(undefined);
     setConflict(undefined);
     try {
-      const { body: updated } = await api("patch", "/api/trips/{tripId}", { params: { tripId: trip.id }, headers: { "if-match": `"${trip.version}"` }, body });
-      replace(updated);
+      replace(await patchTrip(api, trip, body));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 412) {
-        const { body: fresh } = await api("get", "/api/trips/{tripId}", { params: { tripId: trip.id } });
-        replace(fresh);
-        const changes = (["status", "vehicleId", "driverId", "plannedStart", "plannedEnd"] as const).filter((k) => fresh[k] !== trip[k]);
-        setConflict(
-          `${trip.reference ?? "The trip"} changed since you loaded it (${changes.map((k) => `${k}: ${String(trip[k])} → ${String(fresh[k])}`).join(", ") || "another edit"}). It has been reloaded; check it and try again.`,
-        );
+      if (err instanceof TripConflict) {
+        replace(err.fresh);
+        setConflict(err.message);
       } else setError(messageOf(err));
     }
   };
 
-  const create = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const d = new FormData(form);
-    const place = (prefix: string) => ({ address: String(d.get(`${prefix}Address`)), lat: Number(d.get(`${prefix}Lat`)), lng: Number(d.get(`${prefix}Lng`)) });
+  const create = async (plan: TripPlan, form: HTMLFormElement, data: FormData) => {
     setError(undefined);
     try {
-      await api("post", "/api/trips", {
-        body: {
-          reference: String(d.get("reference")) || undefined,
-          vehicleId: String(d.get("vehicleId")) || undefined,
-          origin: place("origin"),
-          destination: place("destination"),
-          plannedStart: new Date(String(d.get("plannedStart"))).toISOString(),
-          plannedEnd: new Date(String(d.get("plannedEnd"))).toISOString(),
-        },
-      });
+      await api("post", "/api/trips", { body: { ...plan, vehicleId: String(data.get("vehicleId")) || undefined } });
       form.reset();
       await page();
     } catch (err) {
@@ -107,7 +103,9 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
           <select value={filter.status ?? ""} onChange={(e) => setFilter({ ...filter, status: e.target.value || undefined })}>
             <option value="">any</option>
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
             ))}
           </select>
         </label>
@@ -117,6 +115,12 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
             <option value="">any</option>
             <VehicleOptions vehicles={vehicles} />
           </select>
+        </label>
+        <label>
+          Planned from <input type="date" value={filter.from ?? ""} onChange={(e) => setFilter({ ...filter, from: e.target.value || undefined })} />
+        </label>
+        <label>
+          to <input type="date" value={filter.to ?? ""} onChange={(e) => setFilter({ ...filter, to: e.target.value || undefined })} />
         </label>
       </form>
       {conflict ? (
@@ -158,7 +162,7 @@ export function TripsBoard({ api, canEdit }: { api: Api; canEdit: boolean }) {
                   </div>
                 </th>
                 <td>
-                  <span className={`status ${t.status}`}>{t.status}</span>
+                  <StatusBadge status={t.status} />
                   {t.delayed ? <span className="status delayed">delayed</span> : null}
                 </td>
                 <td>{registration(t.vehicleId)}</td>
@@ -254,40 +258,11 @@ function VehicleOptions({ vehicles }: { vehicles: Vehicle[] }) {
   );
 }
 
-/** A place's fields, named `<prefix>Address`, `<prefix>Lat` and `<prefix>Lng` (what `create` reads). */
-function PlaceFields({ legend, prefix }: { legend: string; prefix: "origin" | "destination" }) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      <label>
-        Address <input name={`${prefix}Address`} required maxLength={300} />
-      </label>
-      <label>
-        Latitude <input name={`${prefix}Lat`} type="number" step="any" min={-90} max={90} required />
-      </label>
-      <label>
-        Longitude <input name={`${prefix}Lng`} type="number" step="any" min={-180} max={180} required />
-      </label>
-    </fieldset>
-  );
-}
-
-function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (e: FormEvent<HTMLFormElement>) => void }) {
+function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (plan: TripPlan, form: HTMLFormElement, data: FormData) => void }) {
   return (
     <details className="new-trip">
       <summary>New trip</summary>
-      <form onSubmit={onSubmit} aria-label="New trip">
-        <label>
-          Reference <input name="reference" maxLength={64} />
-        </label>
-        <PlaceFields legend="From" prefix="origin" />
-        <PlaceFields legend="To" prefix="destination" />
-        <label>
-          Planned start <input name="plannedStart" type="datetime-local" required />
-        </label>
-        <label>
-          Planned end <input name="plannedEnd" type="datetime-local" required />
-        </label>
+      <TripForm label="New trip" submitLabel="Create trip" onSubmit={onSubmit}>
         <label>
           Vehicle{" "}
           <select name="vehicleId" defaultValue="">
@@ -295,8 +270,7 @@ function NewTrip({ vehicles, onSubmit }: { vehicles: Vehicle[]; onSubmit: (e: Fo
             <VehicleOptions vehicles={vehicles} />
           </select>
         </label>
-        <button type="submit">Create trip</button>
-      </form>
+      </TripForm>
     </details>
   );
 }

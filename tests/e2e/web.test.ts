@@ -161,7 +161,7 @@ describe("the web app in Chromium (end to end)", function () {
     const dispatch = dispatcher.getByRole("form", { name: "Dispatch E2E-1" });
     await dispatch.getByLabel("Vehicle").selectOption({ label: registration });
     await dispatch.getByLabel("Driver").selectOption({ label: "Ravi Kumar" });
-    await dispatch.getByRole("button", { name: "Dispatch" }).click();
+    await dispatch.getByRole("button", { name: "Dispatch" }).press("Enter"); // by keyboard
     await dispatcher.locator("tr", { hasText: "E2E-1" }).getByText("Dispatched", { exact: true }).waitFor();
     await shot(dispatcher, "trips");
     // The dispatcher moves the drop to another gate before the driver sets off.
@@ -169,7 +169,7 @@ describe("the web app in Chromium (end to end)", function () {
     await dispatcher.getByText("Edit the plan").click();
     const edit = dispatcher.getByRole("form", { name: "Edit E2E-1" });
     await edit.getByRole("group", { name: "To" }).getByLabel("Address").fill("Chakan depot, gate 2");
-    await edit.getByRole("button", { name: "Save changes" }).click();
+    await edit.getByRole("button", { name: "Save changes" }).press("Enter");
     await dispatcher.getByRole("status").getByText("Saved.").waitFor();
     await dispatcher.getByText("Bhiwandi warehouse → Chakan depot, gate 2").waitFor();
     await dispatcher.getByRole("link", { name: "← Trips" }).click();
@@ -184,9 +184,9 @@ describe("the web app in Chromium (end to end)", function () {
     const driver = await open(phone);
     await signInAs(driver, { email: driverEmail });
     await driver.getByText("E2E-1").waitFor();
-    await driver.getByRole("button", { name: "Start trip" }).click();
+    await driver.getByRole("button", { name: "Start trip" }).press("Enter");
     await driver.getByText("In transit", { exact: true }).waitFor();
-    await driver.getByLabel("Share my location").check();
+    await driver.getByLabel("Share my location").press("Space");
     await driver.getByText(/[1-9]\d* positions? waiting to be sent/).waitFor();
     await driver.getByRole("button", { name: "Send now" }).click();
     await driver.getByText(/^0 positions waiting to be sent/).waitFor();

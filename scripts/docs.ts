@@ -15,7 +15,10 @@ import { FUNCTIONS, FUNCTION_NAMES, INVOKED_BY, environmentOf } from "../rules/f
 import { openApiDocument } from "../handlers/openapi";
 import { API_EXAMPLES } from "../handlers/examples";
 import { ROUTES, routeKey } from "../handlers/routes";
-import { PROJECT_DIR, stackConfigValues } from "../plan/engine";
+import { estimateCost } from "../cost/estimate";
+import { readPriceTable } from "../cost/price-table";
+import { readUsageFile, usageFileOf } from "../cost/usage";
+import { PROJECT_DIR, runProgram, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";
 import { TMS_PACK } from "../policy/evaluate";
 
@@ -185,6 +188,35 @@ function stacks(): string {
   );
 }
 
+/** Both stacks' monthly estimates at the committed prices and usage assumptions, side by side. */
+async function costs(): Promise<string> {
+  const prices = readPriceTable();
+  const [dev, prod] = await Promise.all(
+    [CHEAP_STACK, REFERENCE_STACK].map(async (stack) => estimateCost(await runProgram({ stack }), prices, readUsageFile(usageFileOf(stack)))),
+  );
+  const read = prices.prices.filter((p) => p.usd !== null);
+  const money = (n: number, complete: boolean) => (complete ? `$${n.toFixed(2)}` : read.length === 0 ? "not priced" : `$${n.toFixed(2)} (incomplete)`);
+  const complete = (e: typeof dev) => e.unpriced.length === 0;
+  const components = [...new Set([...Object.keys(prod.byComponent), ...Object.keys(dev.byComponent)])];
+  const rows = [
+    ["total a month", money(dev.usd.total, complete(dev)), money(prod.usd.total, complete(prod))],
+    ["fixed", money(dev.usd.fixed, complete(dev)), money(prod.usd.fixed, complete(prod))],
+    ["usage-driven (`cost/usage.<stack>.yaml`)", money(dev.usd.usage, complete(dev)), money(prod.usd.usage, complete(prod))],
+    ...components.map((c) => [`↳ ${c}`, money(dev.byComponent[c] ?? 0, complete(dev)), money(prod.byComponent[c] ?? 0, complete(prod))]),
+    [
+      `${CHEAP_STACK} as a share of ${REFERENCE_STACK}`,
+      complete(dev) && complete(prod) && prod.usd.total > 0 ? `${Math.round((dev.usd.total / prod.usd.total) * 100)}%` : "not available",
+      "",
+    ],
+  ];
+  const dates = read.map((p) => p.read!).sort();
+  return [
+    table(["", CHEAP_STACK, REFERENCE_STACK], rows),
+    "",
+    `Prices read from the AWS Price List API: ${read.length} of ${prices.prices.length}${dates.length ? `, from ${dates[0]} to ${dates.at(-1)}` : ""} (\`npm run prices -- --update\` reads them).`,
+  ].join("\n");
+}
+
 /** The files with generated sections; each section is between `<!-- generated: NAME (npm run docs) -->` and `<!-- end generated: NAME -->`. */
 export const DOCS = [
   "README.md",
@@ -196,10 +228,10 @@ export const DOCS = [
   "docs/operations.md",
 ].map((file) => path.resolve(__dirname, "..", file));
 
-export const GENERATED: Record<string, () => string> = { policies, routes, environment, stacks, reference: apiReference };
+export const GENERATED: Record<string, () => string | Promise<string>> = { policies, routes, environment, stacks, costs, reference: apiReference };
 
 /** The document with each generated section it has rendered from the code; untouched elsewhere. */
-export function renderDoc(text: string): string {
+export async function renderDoc(text: string): Promise<string> {
   let out = text;
   for (const [name, render] of Object.entries(GENERATED)) {
     const start = `<!-- generated: ${name} (npm run docs) -->`;
@@ -208,7 +240,7 @@ export function renderDoc(text: string): string {
     if (from < 0) continue;
     const to = out.indexOf(end, from);
     if (to < 0) throw new Error(`${start} has no ${end}`);
-    out = `${out.slice(0, from + start.length)}\n${render()}\n${out.slice(to)}`;
+    out = `${out.slice(0, from + start.length)}\n${await render()}\n${out.slice(to)}`;
   }
   return out;
 }
@@ -229,7 +261,7 @@ export async function renderApiTypes(): Promise<string> {
 
 if (require.main === module) {
   (async () => {
-    for (const file of DOCS) fs.writeFileSync(file, renderDoc(fs.readFileSync(file, "utf8")));
+    for (const file of DOCS) fs.writeFileSync(file, await renderDoc(fs.readFileSync(file, "utf8")));
     fs.writeFileSync(OPENAPI_FILE, renderOpenApi());
     fs.mkdirSync(path.dirname(API_TYPES_FILE), { recursive: true });
     fs.writeFileSync(API_TYPES_FILE, await renderApiTypes());

@@ -13,16 +13,16 @@ const keys = configKeyPaths();
 const known = (key: string) => keys.has(key.replace(/\[\d+\]/g, "")) || key.startsWith("aws:");
 
 describe("README and docs/", () => {
-  it("show exactly the policies, routes, API reference, function environments and stack differences the code has (run `npm run docs` after changing them)", () => {
+  it("show exactly the policies, routes, API reference, function environments, stack differences and cost estimates the code has (run `npm run docs` after changing them)", async () => {
     for (const file of DOCS) {
       const text = fs.readFileSync(file, "utf8");
-      assert.equal(renderDoc(text), text, path.relative(root, file));
+      assert.equal(await renderDoc(text), text, path.relative(root, file));
     }
   });
 
   it("generate each section in exactly one file", () => {
     const sections = DOCS.flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/<!-- generated: (\w+) /g)].map((m) => m[1]));
-    assert.deepEqual([...sections].sort(), ["environment", "policies", "reference", "routes", "stacks"]);
+    assert.deepEqual([...sections].sort(), ["costs", "environment", "policies", "reference", "routes", "stacks"]);
   });
 
   it("keep the README a front door of at most 250 lines", () => {

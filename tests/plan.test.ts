@@ -168,7 +168,8 @@ describe("npm run plan", () => {
   it("--json prints only the plan document, per the contract", () => {
     assert.equal(prodJson.status, 0, prodJson.stderr);
     const doc = JSON.parse(prodJson.stdout);
-    assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "policy"]);
+    // The contract's keys, then the monthly cost estimate (cost/estimate.ts).
+    assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "policy", "cost"]);
     assert.equal(doc.project, "tms");
     assert.equal(doc.stack, "prod");
     const contract = ["urn", "type", "name", "id", "parent", "custom", "provider", "dependencies", "propertyDependencies", "inputs"];

@@ -67,6 +67,11 @@ const flushed = () => new Promise<void>((resolve) => process.stdout.write("", ()
 
 /** Runs a command as this process's entry point, and exits with its status. */
 export function run(command: Command): void {
+  // A reader that stops early (`| head`) is not a failure of the command.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   const io: CommandIo = {
     args: process.argv.slice(2),
     out: (text) => process.stdout.write(text),

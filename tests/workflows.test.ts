@@ -227,6 +227,14 @@ describe("GitHub workflows: the pipeline", () => {
     assert.match(plan, /npm run -s plan -- --stack "\$stack" --against "\.\.\/plans\/\$stack\.base\.json"/);
     assert.match(plan, /GITHUB_STEP_SUMMARY/);
     assert.match(plan, /actions\/upload-artifact@/);
+    // The diff, monthly cost delta included (the plan prints it), is commented on the pull request, except from forks.
+    const comment = (pr.jobs.plan.steps ?? []).find((s) => /gh pr comment/.test(s.run ?? ""))!;
+    assert.match(comment.run!, /--body-file plans\/diff\.md/);
+    assert.equal(comment.env?.GH_TOKEN, "${{ github.token }}");
+    assert.equal(pr.jobs.plan.permissions?.["pull-requests"], "write");
+    const fork = { github: { repository: "acme/tms", event: { pull_request: { head: { repo: { full_name: "someone/tms" } } } } } };
+    assert.equal(evaluateExpression(comment.if, fork), false);
+    assert.equal(evaluateExpression(comment.if, { github: { ...fork.github, event: { pull_request: { head: { repo: { full_name: "acme/tms" } } } } } }), true);
     assert.match(plan.match(/for stack in ([\w ]+);/)?.[1] ?? "", new RegExp(`^${listStacks().join(" ")}$`));
     const preview = pulumiCalls.find((c) => c.file === "pull-request.yml");
     assert.equal(preview?.job.with?.command, "preview");

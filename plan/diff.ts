@@ -46,10 +46,10 @@ export interface PlanDiff {
   };
 }
 
-type Renamer = <T>(value: T) => T;
+export type Renamer = <T>(value: T) => T;
 
 /** Replaces the stack name where it stands as a word (`tms-dev-db`, `urn:pulumi:dev::`, `stack: dev`), never inside one (`devices`). */
-function stackRenamer(from: string, to: string): Renamer {
+export function stackRenamer(from: string, to: string): Renamer {
   const word = new RegExp(`(?<![A-Za-z0-9])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g");
   const rename = (value: unknown): unknown => {
     if (typeof value === "string") return value.replace(word, to);

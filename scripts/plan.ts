@@ -11,7 +11,7 @@ import * as fs from "fs";
 import { diffEstimates, estimateCost, formatCostDelta, formatEstimate } from "../cost/estimate";
 import { readPriceTable } from "../cost/price-table";
 import { Usage, UsageFileError, readUsageFile, usageFileOf } from "../cost/usage";
-import { diffPlans, formatDiff } from "../plan/diff";
+import { diffPlans, formatDiff, stackRenamer } from "../plan/diff";
 import { PlanInputError, runProgram } from "../plan/engine";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
 import { PlanFileError, buildPlan, formatPlan, planExitCode, readPlanFile } from "../plan/report";
@@ -56,7 +56,8 @@ async function main(io: CommandIo): Promise<number> {
   const cost = estimateCost(plan, prices, usage);
   if (against) {
     const diff = diffPlans(against.plan, plan);
-    const rename = diff.renamed ? (urn: string) => urn.replace(`urn:pulumi:${diff.renamed!.from}::`, `urn:pulumi:${diff.renamed!.to}::`) : undefined;
+    // Resources pair up as the diff pairs them: the old stack's name read as the new one's.
+    const rename = diff.renamed ? stackRenamer(diff.renamed.from, diff.renamed.to) : undefined;
     // Both plans priced alike (today's prices, each stack's own usage file): the delta is the change's.
     const costDelta = diffEstimates(estimateCost(against.plan, prices, usageFor(against.plan.stack)), cost, rename);
     io.out(

@@ -42,8 +42,15 @@ const usageLines = (ctx: MeterContext, lines: (u: NonNullable<MeterContext["usag
 function lambdaNamed(ctx: MeterContext, name: string): PlanResource | undefined {
   return ctx.plan.resources.find((r) => r.type === "aws:lambda/function:Function" && inputs(r).name === name);
 }
-const memoryGb = (fn: PlanResource | undefined) => Number(inputs(fn ?? ({ inputs: {} } as PlanResource)).memorySize ?? 128) / 1024;
-const architecture = (fn: PlanResource | undefined) => (inputs(fn ?? ({ inputs: {} } as PlanResource)).architectures?.[0] as string | undefined) ?? "x86_64";
+// Lambda's defaults: 128 MB, x86_64.
+const memoryGb = (fn: PlanResource | undefined) => Number(fn?.inputs.memorySize ?? 128) / 1024;
+const architecture = (fn: PlanResource | undefined) => String((fn?.inputs.architectures as string[] | undefined)?.[0] ?? "x86_64");
+
+/** Invocations a month of every schedule in the plan: the jobs function's requests. */
+const scheduledInvocations = (ctx: MeterContext) =>
+  ctx.plan.resources
+    .filter((r) => r.type === "aws:scheduler/schedule:Schedule")
+    .reduce((sum, r) => sum + invocationsPerMonth(String(inputs(r).scheduleExpression)), 0);
 
 /** Invocations a month of an EventBridge Scheduler expression: rate(N minutes|hours|days), or a cron (read as daily). */
 export function invocationsPerMonth(expression: string): number {
@@ -132,7 +139,7 @@ export const BILLING: Record<string, Billing> = {
       usageLines(ctx, (u) => {
         const name = String(inputs(r).name ?? r.name);
         const role = name.split("-").pop()!;
-        const requests = u.volumes.requests[role as keyof Volumes["requests"]] ?? 0;
+        const requests = role === "jobs" ? scheduledInvocations(ctx) : (u.volumes.requests[role as keyof Volumes["requests"]] ?? 0);
         if (requests === 0) return [];
         const gbSeconds = requests * (u.assumptions.averageDurationMs / 1000) * memoryGb(r);
         const lines: Line[] = [

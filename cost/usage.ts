@@ -74,13 +74,12 @@ export function monthlyVolumes(u: Usage) {
   const routes = u.tripsPerDay * DAYS; // one truck route per trip
   // Requests to each function: a position batch every 15 s while sharing and a fleet poll every 10 s while the map is open
   // (tracking); about 20 calls over a trip's life and, per document, a presigned upload, a confirmation and a download (trips);
-  // a geocode or a route each (maps); ten a month per user (users); the two schedules (jobs: every 5 minutes, and daily).
+  // a geocode or a route each (maps); ten a month per user (users). The jobs function's come from the plan's schedules.
   const requests = {
     tracking: u.activeVehicles * u.sharingHoursPerVehicle * 240 * DAYS + u.fleetMapHoursPerDay * 360 * DAYS,
     trips: u.tripsPerDay * 20 * DAYS + u.documentsPerMonth * 3,
     maps: geocodes + routes,
     users: u.monthlyActiveUsers * 10,
-    jobs: 288 * DAYS + DAYS,
   };
   return {
     requests,

@@ -104,11 +104,9 @@ export class MapAccess extends pulumi.ComponentResource {
 
     this.identityPoolId = pool.id;
     this.loginProvider = loginProvider;
-    this.styleUrl = pulumi.interpolate`https://maps.geo.${args.region}.amazonaws.com/v2/styles/${style}/descriptor`;
-    this.origins = [
-      pulumi.interpolate`https://maps.geo.${args.region}.amazonaws.com`,
-      pulumi.interpolate`https://cognito-identity.${args.region}.amazonaws.com`,
-    ];
+    const maps = pulumi.interpolate`https://maps.geo.${args.region}.amazonaws.com`;
+    this.styleUrl = pulumi.interpolate`${maps}/v2/styles/${style}/descriptor`;
+    this.origins = [maps, pulumi.interpolate`https://cognito-identity.${args.region}.amazonaws.com`];
     this.registerOutputs({ identityPoolId: this.identityPoolId, styleUrl: this.styleUrl });
   }
 }

@@ -63,36 +63,36 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
 /**
- * The Pulumi SDK loads the TypeScript compiler as it starts (0.4 s, a fifth of
- * a plan), for the closure serialization of functions passed as Lambda code.
- * This program never passes one (handlers are bundled with esbuild), so its
- * shim loads the compiler on first use instead.
+ * Puts a stand-in for a module in require's cache that loads the real module
+ * on first use. Its `__esModule` is true and its `default` is the module
+ * itself (or the module's own default), so `import * as` and default imports
+ * through tsc's `__importStar`/`__importDefault` see what they would have seen,
+ * without copying every export (and so loading the module) at import time.
  */
-function loadTypeScriptOnFirstUse() {
-  let file;
-  try {
-    file = require.resolve("@pulumi/pulumi/typescript-shim", { paths: [ROOT] });
-  } catch {
-    return; // No SDK here (a web-only checkout): nothing to defer.
-  }
-  let compiler;
+function deferUntilFirstUse(file) {
+  let loaded;
   const load = () => {
-    if (!compiler) {
-      const shim = new Module(file, module);
-      shim.filename = file;
-      shim.paths = Module._nodeModulePaths(path.dirname(file));
-      shim.load(file);
-      compiler = shim.exports;
+    if (!loaded) {
+      const real = new Module(file, module);
+      real.filename = file;
+      real.paths = Module._nodeModulePaths(path.dirname(file));
+      real.load(file);
+      loaded = real.exports;
     }
-    return compiler;
+    return loaded;
   };
   const deferred = new Module(file, module);
   deferred.filename = file;
   deferred.loaded = true;
+  deferred.deferredUntilFirstUse = true;
   deferred.exports = new Proxy(
     {},
     {
-      get: (_, key) => load()[key],
+      get: (_, key) => {
+        if (key === "__esModule") return true;
+        if (key === "default") return load().__esModule ? load().default : load();
+        return load()[key];
+      },
       has: (_, key) => key in load(),
       ownKeys: () => Reflect.ownKeys(load()),
       getOwnPropertyDescriptor: (_, key) => {
@@ -103,7 +103,27 @@ function loadTypeScriptOnFirstUse() {
   );
   require.cache[file] = deferred;
 }
-loadTypeScriptOnFirstUse();
+
+/**
+ * The Pulumi SDK loads three things as it starts that this program never uses:
+ * - the TypeScript compiler (0.4 s) and npm's Arborist, to find the packages
+ *   a closure needs (0.45 s), both for closure serialization (functions passed
+ *   as Lambda code; handlers here are bundled with esbuild instead);
+ * - the Automation API (0.1 s), for programs that drive the CLI themselves.
+ * Together they were half of a plan. Each loads on first use instead.
+ */
+function deferUnusedSdkParts() {
+  let sdk;
+  try {
+    sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }));
+  } catch {
+    return; // No SDK here (a web-only checkout): nothing to defer.
+  }
+  deferUntilFirstUse(require.resolve("./typescript-shim", { paths: [sdk] }));
+  deferUntilFirstUse(require.resolve("@npmcli/arborist", { paths: [sdk] }));
+  deferUntilFirstUse(require.resolve("./automation", { paths: [sdk] }));
+}
+deferUnusedSdkParts();
 
 // Error stacks point into the .ts sources (plan/engine.ts turns this off while a program runs).
 process.setSourceMapsEnabled(true);

@@ -69,21 +69,39 @@ describe("scripts/ts-register.cjs: the TypeScript loader of the scripts, mocha a
     assert.match(stderr, /main\.ts:6:\d+/);
   });
 
-  it("starts the Pulumi SDK without the TypeScript compiler, and loads it when closure serialization asks", async () => {
+  it("starts the Pulumi SDK without the TypeScript compiler, Arborist or the Automation API, and loads each when first used", async () => {
+    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    const project = path.join(dir, "project");
+    fs.mkdirSync(path.join(project, "node_modules", "left-pad"), { recursive: true });
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "project", dependencies: { "left-pad": "1.0.0" } }));
+    fs.writeFileSync(path.join(project, "node_modules", "left-pad", "package.json"), JSON.stringify({ name: "left-pad", version: "1.0.0" }));
     const main = path.join(dir, "main.ts");
     fs.writeFileSync(
       main,
       [
-        `require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});`,
-        'const loaded = () => Object.keys(require.cache).some((m) => m.includes("/typescript/lib/"));',
-        "const before = loaded();",
-        `const { parseFunction } = require(${JSON.stringify(require.resolve("@pulumi/pulumi/runtime/closure/parseFunction"))});`,
+        `const pulumi = require(${JSON.stringify(sdk)});`,
+        "const loaded = (part: string) => Object.entries(require.cache).some(([m, entry]: [string, any]) => m.includes(part) && !entry.deferredUntilFirstUse);",
+        'const parts = ["/typescript/lib/", "/@npmcli/arborist/", "/@pulumi/pulumi/automation/"];',
+        "const before = parts.filter(loaded);",
+        // Closure serialization parses with the compiler and walks the dependencies with Arborist.
+        `const { parseFunction } = require(${JSON.stringify(path.join(sdk, "runtime/closure/parseFunction"))});`,
         "const [error, parsed] = parseFunction('(a: number) => a + 1');",
-        "console.log(JSON.stringify({ before, after: loaded(), error, parsed: Boolean(parsed) }));",
+        `process.chdir(${JSON.stringify(project)});`,
+        "pulumi.runtime.computeCodePaths().then((paths: Map<string, unknown>) => {",
+        "  const automation = typeof pulumi.automation.LocalWorkspace.create;",
+        "  console.log(JSON.stringify({ before, after: parts.filter(loaded), error, parsed: Boolean(parsed), paths: [...paths.keys()], automation }));",
+        "});",
       ].join("\n"),
     );
     const { status, stdout, stderr } = await runTs(main, cacheDir);
     assert.equal(status, 0, stderr);
-    assert.deepEqual(JSON.parse(stdout), { before: false, after: true, error: "", parsed: true });
+    const result = JSON.parse(stdout);
+    assert.deepEqual(result.before, []);
+    assert.deepEqual(result.after, ["/typescript/lib/", "/@npmcli/arborist/", "/@pulumi/pulumi/automation/"]);
+    assert.deepEqual([result.error, result.parsed, result.automation], ["", true, "function"]);
+    assert.ok(
+      result.paths.some((p: string) => p.endsWith("node_modules/left-pad")),
+      stdout,
+    );
   });
 });

@@ -37,16 +37,20 @@ describe("handlers: bundles", function () {
   it("answers a clear 502 where the runtime lacks the Amazon Location clients (they come from the runtime's SDK)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-bundle-"));
     fs.writeFileSync(path.join(dir, "index.js"), bundles.maps.code);
-    const env = { MAPS_PROVIDER: "amazon-location", AWS_REGION: "ap-south-1", DATABASE_URL: (await testDatabase()).url };
+    // No REDIS_URL: the container's Redis connection would outlive the test and keep mocha's process alive.
+    const env = { MAPS_PROVIDER: "amazon-location", AWS_REGION: "ap-south-1", DATABASE_URL: (await testDatabase()).url, REDIS_URL: undefined };
+    const setEnv = (values: Record<string, string | undefined>) => {
+      for (const [k, v] of Object.entries(values)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
+    setEnv(env);
     try {
       const { handler } = require(path.join(dir, "index.js"));
       const res = await handler(apiEvent("GET", "/api/maps/geocode", { query: { q: "Chakan" }, claims: claims("org_bundle", "viewer") }), {});
       assert.equal(res.statusCode, 502, res.body);
       assert.deepEqual(JSON.parse(res.body).error, { code: "maps_provider_error", message: "this runtime has no Amazon Location client" });
     } finally {
-      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+      setEnv(saved);
     }
   });
 

@@ -92,14 +92,16 @@ export async function testDb(poolMax = 2): Promise<Db> {
  */
 let helperPool: Promise<Db> | undefined;
 
-export async function releaseTestDatabase(): Promise<void> {
+/** Ends the pools and releases the database; false when an embedded database stays up for the worker's next file. */
+export async function releaseTestDatabase(): Promise<boolean> {
   helperPool = undefined;
   await Promise.all(openPools.splice(0).map((db) => db.end().catch(() => undefined)));
-  if (!shared) return;
+  if (!shared) return true;
   const database = await shared;
-  if (database.kind === "embedded" && process.env.MOCHA_WORKER_ID !== undefined) return;
+  if (database.kind === "embedded" && process.env.MOCHA_WORKER_ID !== undefined) return false;
   shared = undefined;
   await database.release();
+  return true;
 }
 
 export const newOrg = () => `org_${randomBytes(5).toString("hex")}`;

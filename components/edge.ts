@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, awsContext, createKey, keyPolicy } from "./common";
 import { contentSecurityPolicy, contentTypeOf } from "../rules/site";

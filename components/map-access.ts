@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgsError, policyDocument } from "./common";
 import { MAP_STYLES, MapStyle } from "../rules/functions";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowLogTrafficType, NETWORK_DEFAULTS, NatGatewayMode, SubnetLayout, subnetLayoutProblems } from "../rules/network";

@@ -4,7 +4,7 @@
  * versioning, and a bucket policy that denies requests without TLS. Used by
  * the components that own buckets; not a component itself.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument } from "./common";
 

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ARCHIVE_STORAGE_CLASS, DOCUMENT_LIFECYCLE_DEFAULTS, REPLICA_STORAGE_CLASS, lifecycleProblems } from "../rules/storage";
 import { InvalidArgsError, PolicyStatement, awsContext, createKey, keyPolicy, policyDocument, serviceTrustPolicy } from "./common";

@@ -63,6 +63,23 @@ describe("structure: dependencies point one way", () => {
     assert.equal(loaded.trim(), "0");
   });
 
+  it("the program loads @pulumi/aws one namespace at a time (components/aws.ts), never the package index (0.2 s of a plan)", () => {
+    const programFiles = ["index.ts", ...fs.readdirSync(path.join(root, "components")).map((f) => path.join("components", f))];
+    const valueImports = programFiles.filter((file) => /^import (?!type )[^;]*from "@pulumi\/aws";/m.test(fs.readFileSync(path.join(root, file), "utf8")));
+    assert.deepEqual(valueImports, [], 'import from "./components/aws" (or a namespace such as "@pulumi/aws/ec2") instead');
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        "--require",
+        "./scripts/ts-register.cjs",
+        "-e",
+        'for (const f of require("fs").readdirSync("components")) require(`./components/${f}`); console.log(JSON.stringify(["index.js", "ec2/index.js"].filter((m) => Object.keys(require.cache).some((c) => c.endsWith(`@pulumi/aws/${m}`)))))',
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    assert.deepEqual(JSON.parse(loaded), ["ec2/index.js"]);
+  });
+
   it("a config error is still one Pulumi prints without a stack trace (a RunError, recognised across SDK copies)", async () => {
     const { RunError } = await import("@pulumi/pulumi");
     const { StackConfigError } = await import("../config/schema");

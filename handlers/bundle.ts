@@ -78,21 +78,23 @@ function stampOf(input: string): InputStamp {
 }
 
 /**
- * Whether an input is as the build read it. The same size and modification
- * time (nanosecond clocks) is taken as unchanged without reading the file, as
- * make and ninja do: a bundle has about 190 inputs, and hashing them all was a
- * twentieth of a plan. Otherwise the content decides, so a checkout that only
- * touched the file is still a hit.
+ * How an input compares with the build's stamp. The same size and
+ * modification time (nanosecond clocks) is taken as unchanged without reading
+ * the file, as make and ninja do: a bundle has about 190 inputs, and hashing
+ * them all was a twentieth of a plan. Otherwise the content decides, so a
+ * checkout that only touched the file is still a hit.
  */
-function isUnchanged(input: string, stamp: InputStamp): boolean {
+function compareInput(input: string, stamp: InputStamp): "unchanged" | "touched" | "changed" {
+  const absolute = path.join(ROOT, input);
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(path.join(ROOT, input));
+    stat = fs.statSync(absolute);
   } catch {
-    return false;
+    return "changed";
   }
-  if (stat.size !== stamp.size) return false;
-  return stat.mtimeMs === stamp.mtimeMs || sha256(fs.readFileSync(path.join(ROOT, input))) === stamp.sha256;
+  if (stat.size !== stamp.size) return "changed";
+  if (stat.mtimeMs === stamp.mtimeMs) return "unchanged";
+  return sha256(fs.readFileSync(absolute)) === stamp.sha256 ? "touched" : "changed";
 }
 
 /** The cached build, if the recipe is the same and no input file changed. */
@@ -104,11 +106,14 @@ function cachedBuild(file: string, recipe: string): Record<string, string> | und
     return undefined;
   }
   if (cached.recipe !== recipe) return undefined;
-  for (const [input, stamp] of Object.entries(cached.inputs)) if (!isUnchanged(input, stamp)) return undefined;
-  // Inputs only touched since (a checkout, a save without changes): stamp them again, so the next check reads nothing.
-  if (Object.entries(cached.inputs).some(([input, stamp]) => fs.statSync(path.join(ROOT, input)).mtimeMs !== stamp.mtimeMs)) {
-    storeBuild(file, { ...cached, inputs: Object.fromEntries(Object.keys(cached.inputs).map((input) => [input, stampOf(input)])) });
+  const touched: string[] = [];
+  for (const [input, stamp] of Object.entries(cached.inputs)) {
+    const comparison = compareInput(input, stamp);
+    if (comparison === "changed") return undefined;
+    if (comparison === "touched") touched.push(input);
   }
+  // Inputs only touched since (a checkout, a save without changes): stamp them again, so the next check reads nothing.
+  if (touched.length > 0) storeBuild(file, { ...cached, inputs: { ...cached.inputs, ...Object.fromEntries(touched.map((input) => [input, stampOf(input)])) } });
   return cached.files;
 }
 

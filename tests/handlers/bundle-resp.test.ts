@@ -89,7 +89,7 @@ describe("handlers: bundles", function () {
       fs.utimesSync(greeting, later, later);
       assert.match(bundleFunction("maps", entry, cache).code, /NAMASTE/);
       // Any input changing (here one the entry imports) is a miss: esbuild builds again.
-      fs.writeFileSync(path.join(dir, "greeting.ts"), 'export const greeting = "vanakkam";\n');
+      fs.writeFileSync(greeting, 'export const greeting = "vanakkam";\n');
       const rebuilt = bundleFunction("maps", entry, cache);
       assert.doesNotMatch(rebuilt.code, /from the cache/);
       assert.match(rebuilt.code, /vanakkam/);

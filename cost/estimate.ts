@@ -4,7 +4,7 @@
  * in USD with INR beside it. A price not read yet leaves its line unpriced,
  * and the estimate says so, rather than guessing.
  */
-import type { Plan } from "../plan/report";
+import { Plan, providerUrnOf } from "../plan/report";
 import type { PlanResource } from "../plan/engine";
 import { HOURS_PER_MONTH, Line, billingOf } from "./meters";
 import { Price, PriceTable, indexPrices, priceId } from "./price-table";
@@ -44,12 +44,6 @@ export interface Estimate {
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
-/** The region each resource is deployed to: its provider's, else the stack's. */
-function regionOf(resource: PlanResource, providers: Map<string, string>, fallback: string): string {
-  for (const [urn, region] of providers) if (resource.provider.startsWith(`${urn}::`)) return region;
-  return fallback;
-}
-
 /** The component a resource belongs to: its nearest `tms:*` ancestor, as "type name". */
 function componentOf(resource: PlanResource, byUrn: Map<string, PlanResource>): string {
   for (let parent = resource.parent ? byUrn.get(resource.parent) : undefined; parent; parent = parent.parent ? byUrn.get(parent.parent) : undefined) {
@@ -80,7 +74,8 @@ export function estimateCost(plan: Pick<Plan, "stack" | "resources">, table: Pri
       continue;
     }
     if (!("meter" in billing)) continue;
-    const region = regionOf(resource, providers, stackRegion);
+    // Its provider's region, else the stack's.
+    const region = providers.get(providerUrnOf(resource.provider)) ?? stackRegion;
     const lines = billing.meter(resource, { ...context, region }).map((line) => ({ ...line, region: line.region || region }));
     if (lines.length > 0) metered.push({ resource, lines });
   }

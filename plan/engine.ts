@@ -19,6 +19,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse as parseYaml } from "yaml";
 import { PlanMocks } from "./mocks";
+import { providerUrnOf } from "./report";
 import { isPlainObject, JsonValue, SecretDigests, toPlanJson } from "./serialize";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -174,7 +175,7 @@ class RecordingMonitor extends MockMonitor {
 
   constructor(mocks: PlanMocks) {
     super(mocks);
-    mocks.providerInputs = (ref) => this.recorded.find((r) => ref.startsWith(`${r.urn}::`))?.inputs;
+    mocks.providerInputs = (ref) => this.recorded.find((r) => r.urn === providerUrnOf(ref))?.inputs;
     // The engine qualifies a child's type with its parent's whole type chain,
     // except under the root stack; the stock mock keeps only the last link.
     (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = engineUrn;

@@ -6,6 +6,12 @@ import * as fs from "fs";
 import type { PlanResource, ProgramRun } from "./engine";
 import { isPlainObject, JsonValue } from "./serialize";
 
+/** The URN a provider reference (`<provider urn>::<provider id>`) names; empty for no reference. URNs hold `::` themselves, ids do not. */
+export function providerUrnOf(reference: string): string {
+  const separator = reference.lastIndexOf("::");
+  return separator < 0 ? "" : reference.slice(0, separator);
+}
+
 export type EnforcementLevel = "mandatory" | "advisory";
 
 export interface PolicyViolation {

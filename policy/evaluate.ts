@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PlanResource } from "../plan/engine";
-import { policyReport, PolicyReport, PolicyViolation } from "../plan/report";
+import { policyReport, PolicyReport, PolicyViolation, providerUrnOf } from "../plan/report";
 import { UNKNOWN } from "../plan/serialize";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as packPolicies } from "./policies";
 import type { TmsPolicy } from "./policies/define";
@@ -148,6 +148,7 @@ const OPTIONS = (parent: string | null) => ({
 
 /** The stack as StackValidationArgs present it: resource objects linked to each other. */
 function policyResources(resources: PlanResource[]): PolicyResource[] {
+  const planByUrn = new Map(resources.map((r) => [r.urn, r]));
   const byUrn = new Map<string, PolicyResource>();
   const built = resources.map((r) => {
     const resource = {
@@ -172,7 +173,7 @@ function policyResources(resources: PlanResource[]): PolicyResource[] {
       propertyDependencies: Record<string, PolicyResource[]>;
     };
     if (r.parent && byUrn.has(r.parent)) resource.parent = byUrn.get(r.parent);
-    const provider = resources.find((p) => r.provider && r.provider.startsWith(`${p.urn}::`));
+    const provider = planByUrn.get(providerUrnOf(r.provider));
     if (provider) resource.provider = { type: provider.type, props: toProps(provider.inputs), urn: provider.urn, name: provider.name };
     resource.dependencies = r.dependencies.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
     for (const [key, urns] of Object.entries(r.propertyDependencies)) {

@@ -4,6 +4,7 @@
  * in plan/engine.ts and is shared with `npm run plan`.
  */
 import { ConfigOverrides, PlanResource, ProgramRun, ResourceOptions, runProgram } from "../plan/engine";
+import { providerUrnOf } from "../plan/report";
 import { JsonValue } from "../plan/serialize";
 
 export { PlanResource };
@@ -106,7 +107,7 @@ export class StackRun {
 
   /** The explicit provider a custom resource is registered with (default providers are not resources here). */
   providerOf(resource: PlanResource): PlanResource | undefined {
-    return this.resources.find((r) => resource.provider.startsWith(`${r.urn}::`));
+    return this.resources.find((r) => r.urn === providerUrnOf(resource.provider));
   }
 
   /** The resource's URN ancestry, nearest parent first. */

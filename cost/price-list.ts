@@ -6,7 +6,7 @@
  * product is not found, or is ambiguous, is left as it was and reported.
  */
 import { GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
-import type { Price, PriceTable } from "./price-table";
+import { Price, PriceTable, priceId } from "./price-table";
 
 interface PriceDimension {
   beginRange: string;
@@ -66,7 +66,7 @@ export async function readPrices(
   const updated: PriceTable = JSON.parse(JSON.stringify(table));
   const reads: PriceRead[] = [];
   for (const [i, price] of updated.prices.entries()) {
-    const id = `${price.key}@${price.region}`;
+    const id = priceId(price.key, price.region);
     const products = await productsMatching(client, price);
     onProgress?.(i + 1, updated.prices.length);
     if (products.length !== 1) {

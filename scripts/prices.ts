@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import { PricingClient } from "@aws-sdk/client-pricing";
 import { readPrices } from "../cost/price-list";
-import { PRICES_FILE, readPriceTable } from "../cost/price-table";
+import { PRICES_FILE, priceId, readPriceTable } from "../cost/price-table";
 import { CommandIo, fail, parseOptions, run } from "./local/cli";
 
 const USAGE = "usage: npm run prices -- [--update] [--inr <rupees per USD> --inr-source <where it was read>]";
@@ -36,7 +36,9 @@ async function main(io: CommandIo): Promise<number> {
     missing = reads.filter((r) => r.outcome !== "read" && r.outcome !== "unchanged").length;
   } else {
     for (const p of table.prices)
-      io.out(`${p.usd === null ? "not read".padEnd(12) : `$${p.usd}`.padEnd(12)} ${p.key}@${p.region} per ${p.unit}${p.read ? ` (read ${p.read})` : ""}\n`);
+      io.out(
+        `${p.usd === null ? "not read".padEnd(12) : `$${p.usd}`.padEnd(12)} ${priceId(p.key, p.region)} per ${p.unit}${p.read ? ` (read ${p.read})` : ""}\n`,
+      );
   }
   if (values.update || values.inr !== undefined) fs.writeFileSync(PRICES_FILE, `${JSON.stringify(table, null, 2)}\n`);
   return missing > 0 ? 1 : 0;

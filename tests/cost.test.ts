@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { diffEstimates, estimateCost } from "../cost/estimate";
 import { invocationsPerMonth } from "../cost/meters";
 import { onDemandPrice, readPrices } from "../cost/price-list";
-import { Price, PriceTable, indexPrices, readPriceTable } from "../cost/price-table";
+import { Price, PriceTable, indexPrices, priceId, readPriceTable } from "../cost/price-table";
 import { Usage, readUsageFile, usageFileOf } from "../cost/usage";
 import type { PlanResource } from "../plan/engine";
 import { planCommand } from "../scripts/plan";
@@ -173,12 +173,12 @@ describe("cost: both stacks' plans", () => {
   it("has no entry in cost/prices.json that no plan uses, each with a Price List product to read it from", async () => {
     const used = new Set<string>();
     for (const stack of ["dev", "prod"])
-      for (const r of estimateCost(await runStack(stack), TABLE, usage[stack]).resources) for (const l of r.lines) used.add(`${l.key}@${l.region}`);
+      for (const r of estimateCost(await runStack(stack), TABLE, usage[stack]).resources) for (const l of r.lines) used.add(priceId(l.key, l.region));
     assert.deepEqual(
       [...indexPrices(TABLE).keys()].filter((id) => !used.has(id)),
       [],
     );
-    for (const p of TABLE.prices) assert.ok(p.product.serviceCode && Object.keys(p.product.filters).length > 0, `${p.key}@${p.region}`);
+    for (const p of TABLE.prices) assert.ok(p.product.serviceCode && Object.keys(p.product.filters).length > 0, priceId(p.key, p.region));
   });
 
   it("prices a known change: a NAT gateway per AZ in dev adds two gateways' hours", async () => {

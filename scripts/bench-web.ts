@@ -6,27 +6,17 @@
  * test. Uses DATABASE_URL when set, else an embedded PostgreSQL.
  */
 import "./local/quiet";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { startDevServer } from "./dev-server";
+import { CHROMIUM, buildWebApp } from "./local/web-build";
 
-const ROOT = path.resolve(__dirname, "..");
-const CHROMIUM = "/usr/bin/chromium";
 const TARGET = 90;
 
 async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: apt-get install -y chromium`);
   process.stderr.write("building the web app…\n");
-  const webDir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-web-"));
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "web", "--outDir", webDir, "--emptyOutDir", "--logLevel", "warn"],
-    {
-      cwd: ROOT,
-    },
-  );
+  const webDir = buildWebApp();
   const server = await startDevServer({ port: 0, databaseUrl: process.env.DATABASE_URL, webDir });
   const { launch } = await import("chrome-launcher");
   const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", "--no-sandbox"] });

@@ -8,19 +8,17 @@
  * `.ci/run` installs Chromium; without /usr/bin/chromium the suite is pending.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import { createHash, createHmac } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DevServer, startDevServer } from "../../scripts/dev-server";
+import { CHROMIUM, buildWebApp } from "../../scripts/local/web-build";
 import { documentsStatements } from "../../components/api";
 import { CREDENTIALS, REGION, S3Endpoint, Statement, startS3Endpoint } from "../handlers/s3-endpoint";
 import { newOrg, testDatabase } from "../handlers/support";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCREENSHOTS = path.join(ROOT, ".artifacts", "screenshots");
 const SECRET = "e2e-secret-for-dev-tokens";
@@ -40,15 +38,7 @@ describe("the web app in Chromium (end to end)", function () {
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) return this.skip();
-    // The app as `npm run build:web` builds it, into a directory of this run's own.
-    const webDir = fs.mkdtempSync(path.join(os.tmpdir(), "tms-web-"));
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "web", "--outDir", webDir, "--emptyOutDir", "--logLevel", "warn"],
-      {
-        cwd: ROOT,
-      },
-    );
+    const webDir = buildWebApp();
     webBuild = webDir;
     // Documents go to a local S3 that checks signatures, the trips role's own IAM statements and the bucket's CORS rule.
     const cors = {

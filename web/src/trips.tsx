@@ -4,7 +4,7 @@
  * changed the trip first (412), the trip is reloaded and what changed is
  * reported, so nothing is overwritten blindly.
  */
-import type { Answer, Api } from "./api";
+import type { Answer, Api, Body } from "./api";
 import { ApiError } from "./api";
 
 export type Trip = Answer<"/api/trips/{tripId}", "get">;
@@ -54,7 +54,7 @@ export function changesBetween(before: Trip, after: Trip): string[] {
 }
 
 /** PATCHes the trip as the caller last saw it; throws TripConflict (with the trip reloaded) on 412. */
-export async function patchTrip(api: Api, trip: Trip, body: Record<string, unknown>): Promise<Trip> {
+export async function patchTrip(api: Api, trip: Trip, body: Body<"/api/trips/{tripId}", "patch">): Promise<Trip> {
   try {
     const { body: updated } = await api("patch", "/api/trips/{tripId}", { params: { tripId: trip.id }, headers: { "if-match": `"${trip.version}"` }, body });
     return updated;

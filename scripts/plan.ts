@@ -12,7 +12,7 @@ import { diffEstimates, estimateCost, formatCostDelta, formatEstimate } from "..
 import { readPriceTable } from "../cost/price-table";
 import { Usage, UsageFileError, readUsageFile, usageFileOf } from "../cost/usage";
 import { diffPlans, formatDiff, stackRenamer } from "../plan/diff";
-import { PlanInputError, runProgram } from "../plan/engine";
+import { PlanInputError, ProgramRun, RunOptions, runProgram } from "../plan/engine";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
 import { PlanFileError, buildPlan, formatPlan, planExitCode, readPlanFile } from "../plan/report";
 import { Command, CommandIo, fail, parseOptions, run } from "./local/cli";
@@ -26,7 +26,7 @@ function usageFor(stack: string, file?: string): Usage | undefined {
   return fs.existsSync(usageFileOf(stack)) ? readUsageFile(usageFileOf(stack)) : undefined;
 }
 
-async function main(io: CommandIo): Promise<number> {
+async function main(io: CommandIo, engine: (options: RunOptions) => Promise<ProgramRun>): Promise<number> {
   const values = parseOptions(
     {
       stack: { type: "string", short: "s" },
@@ -48,7 +48,7 @@ async function main(io: CommandIo): Promise<number> {
   const usage = usageFor(values.stack, values.usage);
   const prices = readPriceTable();
 
-  const program = await runProgram({ stack: values.stack, configFile: values.config }).catch((err) => {
+  const program = await engine({ stack: values.stack, configFile: values.config }).catch((err) => {
     if (isBadInput(err)) throw err;
     return fail(3, `the program failed for stack "${values.stack}":\n${err?.stack ?? err}`);
   });
@@ -82,6 +82,15 @@ function isBadInput(err: unknown): boolean {
   );
 }
 
-export const planCommand: Command = { main, isBadInput };
+/**
+ * The plan command over a given engine. The program is deterministic, so the
+ * suites give it one that shares a stack's run between the tests that read
+ * it unchanged (tests/harness.ts); `npm run plan` runs it afresh.
+ */
+export function planCommandWith(engine: (options: RunOptions) => Promise<ProgramRun>): Command {
+  return { main: (io) => main(io, engine), isBadInput };
+}
+
+export const planCommand = planCommandWith(runProgram);
 
 if (require.main === module) run(planCommand);

@@ -1,6 +1,8 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { Command, execute } from "../scripts/local/cli";
+import { planCommandWith } from "../scripts/plan";
+import { sharedProgramRun } from "./harness";
 
 export const root = path.resolve(__dirname, "..");
 
@@ -37,3 +39,6 @@ export async function invoke(command: Command, ...args: string[]): Promise<CliRe
   });
   return result;
 }
+
+/** `npm run plan`'s command, run in this process over the suites' shared runs of each stack as committed. */
+export const planCommand = planCommandWith(sharedProgramRun);

@@ -10,8 +10,7 @@ import { onDemandPrice, readPrices } from "../cost/price-list";
 import { Price, PriceTable, indexPrices, priceId, readPriceTable } from "../cost/price-table";
 import { Usage, readUsageFile, usageFileOf } from "../cost/usage";
 import type { PlanResource } from "../plan/engine";
-import { planCommand } from "../scripts/plan";
-import { invoke } from "./cli";
+import { invoke, planCommand } from "./cli";
 import { runStack } from "./harness";
 import { res } from "./policy-fixtures";
 

@@ -3,7 +3,7 @@
  * questions about what it registered. Thin on purpose: the engine itself lives
  * in plan/engine.ts and is shared with `npm run plan`.
  */
-import { ConfigOverrides, PlanResource, ProgramRun, ResourceOptions, runProgram } from "../plan/engine";
+import { ConfigOverrides, PlanResource, ProgramRun, ResourceOptions, RunOptions, runProgram } from "../plan/engine";
 import { providerUrnOf } from "../plan/report";
 import { JsonValue } from "../plan/serialize";
 
@@ -118,21 +118,28 @@ export class StackRun {
   }
 }
 
-const cache = new Map<string, Promise<StackRun>>();
+const unchangedRuns = new Map<string, Promise<ProgramRun>>();
 
 /**
- * The stack as its `Pulumi.<stack>.yaml` describes it, or with overrides on
- * top (objects merge deeply; `undefined` removes a key). Runs without
- * overrides are cached: they are deterministic.
+ * The engine, with one run per stack shared by every test of this process that
+ * runs the stack as its `Pulumi.<stack>.yaml` describes it: the program is
+ * deterministic, and no reader changes a run (tests/plan.test.ts checks both
+ * with runs of its own). A run with another config file, overrides or program
+ * is run afresh.
+ */
+export function sharedProgramRun(options: RunOptions): Promise<ProgramRun> {
+  if (options.configFile !== undefined || options.config !== undefined || options.program !== undefined) return runProgram(options);
+  let run = unchangedRuns.get(options.stack);
+  if (!run) unchangedRuns.set(options.stack, (run = runProgram({ stack: options.stack })));
+  return run;
+}
+
+/**
+ * The stack as its `Pulumi.<stack>.yaml` describes it (one shared run), or with
+ * overrides on top (objects merge deeply; `undefined` removes a key).
  */
 export function runStack(stack: string, config?: ConfigOverrides): Promise<StackRun> {
-  if (config) return runProgram({ stack, config }).then((run) => new StackRun(run));
-  let run = cache.get(stack);
-  if (!run) {
-    run = runProgram({ stack }).then((r) => new StackRun(r));
-    cache.set(stack, run);
-  }
-  return run;
+  return sharedProgramRun({ stack, config }).then((run) => new StackRun(run));
 }
 
 /** Parses an IAM policy document input (a JSON string). */

@@ -6,8 +6,8 @@ import { changedPaths, diffPlans } from "../plan/diff";
 import { PlanResource, runProgram } from "../plan/engine";
 import { buildPlan, NO_POLICY_PACK, Plan } from "../plan/report";
 import { checkStack } from "../policy/evaluate";
-import { planCommand } from "../scripts/plan";
-import { invoke } from "./cli";
+import { invoke, planCommand } from "./cli";
+import { sharedProgramRun } from "./harness";
 
 const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::tms::${type}::${name}`;
 
@@ -153,7 +153,7 @@ describe("npm run plan -- --against", () => {
 
   before(async function () {
     this.timeout(120_000);
-    const dev = await runProgram({ stack: "dev" });
+    const dev = await sharedProgramRun({ stack: "dev" });
     fs.writeFileSync(devFile, JSON.stringify(buildPlan(dev, await checkStack(dev.resources, "dev"))));
   });
 

@@ -11,10 +11,10 @@ import {
   specialSigKey,
   unknownValue,
 } from "@pulumi/pulumi/runtime/rpc";
-import { runProgram } from "../plan/engine";
+import { ProgramRun, runProgram } from "../plan/engine";
 import { toPlanJson } from "../plan/serialize";
-import { planCommand } from "../scripts/plan";
-import { CliResult, invoke, root, runScript } from "./cli";
+import { planCommandWith } from "../scripts/plan";
+import { CliResult, invoke, planCommand, root, runScript } from "./cli";
 import { runStack } from "./harness";
 
 /** Runs `npm run plan -- <args>`: in this process, or as its own process the way a user does. */
@@ -74,12 +74,25 @@ describe("plan serialization of code", () => {
 });
 
 describe("mock engine", () => {
+  // Fresh runs, side by side: dev twice and prod between them.
+  let sideBySide: Promise<[ProgramRun, ProgramRun, ProgramRun]>;
+  before(() => void (sideBySide = Promise.all([runProgram({ stack: "dev" }), runProgram({ stack: "prod" }), runProgram({ stack: "dev" })])));
+
   it("runs several stacks in one process without leaking state", async () => {
-    const [dev, prod, devAgain] = await Promise.all([runProgram({ stack: "dev" }), runProgram({ stack: "prod" }), runProgram({ stack: "dev" })]);
+    const [dev, prod, devAgain] = await sideBySide;
     assert.ok(dev.resources.every((r) => r.urn.startsWith("urn:pulumi:dev::tms::")));
     assert.ok(prod.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::tms::")));
     assert.deepEqual(devAgain, dev);
     assert.equal(new Set(dev.resources.map((r) => r.urn)).size, dev.resources.length, "URNs are unique");
+  });
+
+  it("leaves a run as it found it, whatever the plan command reads from it (so the suites may share one run)", async () => {
+    const [run, , pristine] = await sideBySide;
+    const planOf = planCommandWith(async () => run);
+    const older = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-plan-")), "older.json");
+    fs.writeFileSync(older, (await invoke(planOf, "--stack", "dev", "--json")).stdout);
+    for (const args of [[], ["--against", older], ["--against", older, "--json"]]) assert.equal((await invoke(planOf, "--stack", "dev", ...args)).status, 0);
+    assert.deepEqual(run, pristine);
   });
 
   it("refuses a URN registered twice, as the engine does, and recovers", async () => {

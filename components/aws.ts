@@ -9,6 +9,12 @@
  * back, and none does here: every provider is created by index.ts.
  * tests/structure.test.ts keeps the index unloaded; add a namespace here when
  * a component needs one.
+ *
+ * tsconfig.json's `paths` gives the type-checker this module for the index as
+ * well, so awsx's declarations, which import the index, pull in these
+ * namespaces' types and not all 240: 2,000 fewer declaration files, about a
+ * twelfth of `tsc --noEmit`. Types awsx takes from other namespaces (ECS,
+ * load balancers), which this program does not use, go unchecked.
  */
 export * as acm from "@pulumi/aws/acm";
 export * as apigatewayv2 from "@pulumi/aws/apigatewayv2";

@@ -18,7 +18,7 @@ import { ROUTES, routeKey } from "../handlers/routes";
 import { estimateCost } from "../cost/estimate";
 import { readPriceTable } from "../cost/price-table";
 import { readUsageFile, usageFileOf } from "../cost/usage";
-import { PROJECT_DIR, runProgram, stackConfigValues } from "../plan/engine";
+import { PROJECT_DIR, ProgramRun, RunOptions, runProgram, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";
 import { TMS_PACK } from "../policy/evaluate";
 
@@ -189,10 +189,10 @@ function stacks(): string {
 }
 
 /** Both stacks' monthly estimates at the committed prices and usage assumptions, side by side. */
-async function costs(): Promise<string> {
+async function costs(engine: Engine): Promise<string> {
   const prices = readPriceTable();
   const [dev, prod] = await Promise.all(
-    [CHEAP_STACK, REFERENCE_STACK].map(async (stack) => estimateCost(await runProgram({ stack }), prices, readUsageFile(usageFileOf(stack)))),
+    [CHEAP_STACK, REFERENCE_STACK].map(async (stack) => estimateCost(await engine({ stack }), prices, readUsageFile(usageFileOf(stack)))),
   );
   const read = prices.prices.filter((p) => p.usd !== null);
   const money = (n: number, complete: boolean) => (complete ? `$${n.toFixed(2)}` : read.length === 0 ? "not priced" : `$${n.toFixed(2)} (incomplete)`);
@@ -228,10 +228,20 @@ export const DOCS = [
   "docs/operations.md",
 ].map((file) => path.resolve(__dirname, "..", file));
 
-export const GENERATED: Record<string, () => string | Promise<string>> = { policies, routes, environment, stacks, costs, reference: apiReference };
+/** What runs the program for the cost section: the engine, or in the tests, one that shares a stack's run (tests/harness.ts). */
+type Engine = (options: RunOptions) => Promise<ProgramRun>;
+
+export const GENERATED: Record<string, (engine: Engine) => string | Promise<string>> = {
+  policies,
+  routes,
+  environment,
+  stacks,
+  costs,
+  reference: apiReference,
+};
 
 /** The document with each generated section it has rendered from the code; untouched elsewhere. */
-export async function renderDoc(text: string): Promise<string> {
+export async function renderDoc(text: string, engine: Engine = runProgram): Promise<string> {
   let out = text;
   for (const [name, render] of Object.entries(GENERATED)) {
     const start = `<!-- generated: ${name} (npm run docs) -->`;
@@ -240,7 +250,7 @@ export async function renderDoc(text: string): Promise<string> {
     if (from < 0) continue;
     const to = out.indexOf(end, from);
     if (to < 0) throw new Error(`${start} has no ${end}`);
-    out = `${out.slice(0, from + start.length)}\n${await render()}\n${out.slice(to)}`;
+    out = `${out.slice(0, from + start.length)}\n${await render(engine)}\n${out.slice(to)}`;
   }
   return out;
 }

@@ -4,6 +4,7 @@ import * as path from "path";
 import { configKeyPaths } from "../config/schema";
 import { parseDocument } from "yaml";
 import { DOCS, README, explanation, renderDoc, stackDifferences } from "../scripts/docs";
+import { sharedProgramRun } from "./harness";
 
 const root = path.resolve(__dirname, "..");
 const OPERATIONS = path.join(root, "docs", "operations.md");
@@ -16,7 +17,7 @@ describe("README and docs/", () => {
   it("show exactly the policies, routes, API reference, function environments, stack differences and cost estimates the code has (run `npm run docs` after changing them)", async () => {
     for (const file of DOCS) {
       const text = fs.readFileSync(file, "utf8");
-      assert.equal(await renderDoc(text), text, path.relative(root, file));
+      assert.equal(await renderDoc(text, sharedProgramRun), text, path.relative(root, file));
     }
   });
 

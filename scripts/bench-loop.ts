@@ -6,6 +6,11 @@
  * is taken N times (default 3) and reported as the median with the min–max.
  * Uses DATABASE_URL / REDIS_URL as the tests do. A report, never a test:
  * nothing asserts on wall time.
+ *
+ * `npm test` is also measured as a fresh clone runs it, which is the loop's
+ * target: a clone of HEAD (committed work only) with this tree's
+ * node_modules hard-linked in, as `npm ci` would install them, and no caches
+ * (no transpile, bundle, tsc or prettier cache).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -24,28 +29,43 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (xs: number[]) => `${seconds(median(xs))} (${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))})`;
 
 /** Wall time of a command, in ms; its output is discarded. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): number {
   const started = performance.now();
-  execFileSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(command, args, { cwd, env, stdio: ["ignore", "ignore", "inherit"] });
   return performance.now() - started;
 }
 
+/** `npm test` in a fresh clone of HEAD with this tree's dependencies and no caches, in ms. */
+function timedInCleanClone(): number {
+  const clone = fs.mkdtempSync(path.join(os.tmpdir(), "tms-clone-"));
+  try {
+    execFileSync("git", ["clone", "--quiet", ROOT, clone], { stdio: "ignore" });
+    execFileSync("cp", ["-al", path.join(ROOT, "node_modules"), path.join(clone, "node_modules")]);
+    fs.rmSync(path.join(clone, "node_modules", ".cache"), { recursive: true, force: true });
+    return timed(npm, ["test"], process.env, clone);
+  } finally {
+    fs.rmSync(clone, { recursive: true, force: true });
+  }
+}
+
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const CLEAN = "npm test, fresh clone (no caches)";
 const steps: [string, string[]][] = [
   ["npm run plan -- --stack prod --json", ["run", "-s", "plan", "--", "--stack", "prod", "--json"]],
-  ["npm test (the three below)", ["test"]],
-  ["  npm run typecheck (tsc --noEmit)", ["run", "-s", "typecheck"]],
-  ["  npm run format:check (prettier)", ["run", "-s", "format:check"]],
-  ["  npm run test:unit (mocha, 2 workers)", ["run", "-s", "test:unit"]],
+  ["npm test again (warm caches)", ["test"]],
+  ["  alone: npm run typecheck (both tsc --noEmit, incremental)", ["run", "-s", "typecheck"]],
+  ["  alone: npm run format:check (prettier)", ["run", "-s", "format:check"]],
+  ["  alone: npm run test:unit (mocha, 2 workers)", ["run", "-s", "test:unit"]],
 ];
 
 function main(io: CommandIo): number {
   const values = parseOptions({ rounds: { type: "string", default: "3" } }, "usage: npm run bench:loop [-- --rounds N]", io.args);
   const rounds = Math.max(1, Number(values.rounds));
-  const measurements: Record<string, number[]> = Object.fromEntries(steps.map(([what]) => [what, []]));
+  const measurements: Record<string, number[]> = Object.fromEntries([CLEAN, ...steps.map(([what]) => what)].map((what) => [what, []]));
   const files: Record<string, number[]> = {};
   for (let round = 1; round <= rounds; round++) {
     process.stderr.write(`round ${round}/${rounds}\n`);
+    measurements[CLEAN].push(timedInCleanClone());
     for (const [what, args] of steps) measurements[what].push(timed(npm, args));
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tms-loop-")), "times.json");
     const reporter = ["--no-parallel", "--reporter", path.join(ROOT, "scripts/local/file-times-reporter.cjs")];

@@ -278,6 +278,9 @@ let running: Promise<unknown> = Promise.resolve();
  * the stack outputs; rejects with PlanInputError (bad stack or file), the
  * program's StackConfigError (bad config), or whatever else the program threw.
  */
+/** What runs the program: runProgram itself, or in the suites, one that shares a stack's unchanged run (tests/harness.ts). */
+export type ProgramEngine = (options: RunOptions) => Promise<ProgramRun>;
+
 export function runProgram(options: RunOptions): Promise<ProgramRun> {
   const run = running.then(() => withoutDebugBookkeeping(() => runExclusive(options)));
   running = run.catch(() => undefined);

@@ -18,7 +18,7 @@ import { ROUTES, routeKey } from "../handlers/routes";
 import { estimateCost } from "../cost/estimate";
 import { readPriceTable } from "../cost/price-table";
 import { readUsageFile, usageFileOf } from "../cost/usage";
-import { PROJECT_DIR, ProgramRun, RunOptions, runProgram, stackConfigValues } from "../plan/engine";
+import { PROJECT_DIR, ProgramEngine, runProgram, stackConfigValues } from "../plan/engine";
 import { isPlainObject } from "../plan/serialize";
 import { TMS_PACK } from "../policy/evaluate";
 
@@ -189,7 +189,7 @@ function stacks(): string {
 }
 
 /** Both stacks' monthly estimates at the committed prices and usage assumptions, side by side. */
-async function costs(engine: Engine): Promise<string> {
+async function costs(engine: ProgramEngine): Promise<string> {
   const prices = readPriceTable();
   const [dev, prod] = await Promise.all(
     [CHEAP_STACK, REFERENCE_STACK].map(async (stack) => estimateCost(await engine({ stack }), prices, readUsageFile(usageFileOf(stack)))),
@@ -228,10 +228,7 @@ export const DOCS = [
   "docs/operations.md",
 ].map((file) => path.resolve(__dirname, "..", file));
 
-/** What runs the program for the cost section: the engine, or in the tests, one that shares a stack's run (tests/harness.ts). */
-type Engine = (options: RunOptions) => Promise<ProgramRun>;
-
-export const GENERATED: Record<string, (engine: Engine) => string | Promise<string>> = {
+export const GENERATED: Record<string, (engine: ProgramEngine) => string | Promise<string>> = {
   policies,
   routes,
   environment,
@@ -241,7 +238,7 @@ export const GENERATED: Record<string, (engine: Engine) => string | Promise<stri
 };
 
 /** The document with each generated section it has rendered from the code; untouched elsewhere. */
-export async function renderDoc(text: string, engine: Engine = runProgram): Promise<string> {
+export async function renderDoc(text: string, engine: ProgramEngine = runProgram): Promise<string> {
   let out = text;
   for (const [name, render] of Object.entries(GENERATED)) {
     const start = `<!-- generated: ${name} (npm run docs) -->`;

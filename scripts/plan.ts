@@ -12,7 +12,7 @@ import { diffEstimates, estimateCost, formatCostDelta, formatEstimate } from "..
 import { readPriceTable } from "../cost/price-table";
 import { Usage, UsageFileError, readUsageFile, usageFileOf } from "../cost/usage";
 import { diffPlans, formatDiff, stackRenamer } from "../plan/diff";
-import { PlanInputError, ProgramRun, RunOptions, runProgram } from "../plan/engine";
+import { PlanInputError, ProgramEngine, runProgram } from "../plan/engine";
 import { PolicyConfigError, checkStack } from "../policy/evaluate";
 import { PlanFileError, buildPlan, formatPlan, planExitCode, readPlanFile } from "../plan/report";
 import { Command, CommandIo, fail, parseOptions, run } from "./local/cli";
@@ -26,7 +26,7 @@ function usageFor(stack: string, file?: string): Usage | undefined {
   return fs.existsSync(usageFileOf(stack)) ? readUsageFile(usageFileOf(stack)) : undefined;
 }
 
-async function main(io: CommandIo, engine: (options: RunOptions) => Promise<ProgramRun>): Promise<number> {
+async function main(io: CommandIo, engine: ProgramEngine): Promise<number> {
   const values = parseOptions(
     {
       stack: { type: "string", short: "s" },
@@ -87,7 +87,7 @@ function isBadInput(err: unknown): boolean {
  * suites give it one that shares a stack's run between the tests that read
  * it unchanged (tests/harness.ts); `npm run plan` runs it afresh.
  */
-export function planCommandWith(engine: (options: RunOptions) => Promise<ProgramRun>): Command {
+export function planCommandWith(engine: ProgramEngine): Command {
   return { main: (io) => main(io, engine), isBadInput };
 }
 

@@ -74,9 +74,12 @@ export async function runSuite(
 ): Promise<{ status: number; results: StepResult[] }> {
   for (const script of [TYPECHECK, ...CHECKS, SUITES]) if (!scripts[script]) throw new Error(`package.json has no "${script}" script`);
   const running = new Map<string, ReturnType<typeof start>>();
+  const stopRunning = () => {
+    for (const step of running.values()) stop(step.child);
+  };
   // The steps are process groups of their own, which a Ctrl-C does not reach: stop them here.
   const interrupted = (signal: NodeJS.Signals) => {
-    for (const step of running.values()) stop(step.child);
+    stopRunning();
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.on("SIGINT", interrupted).on("SIGTERM", interrupted);
@@ -97,7 +100,7 @@ export async function runSuite(
       );
       if (result.status !== 0) {
         failed = result;
-        for (const other of running.values()) stop(other.child);
+        stopRunning();
       }
       return result;
     });
